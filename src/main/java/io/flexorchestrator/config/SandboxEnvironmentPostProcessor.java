@@ -1,0 +1,86 @@
+package io.flexorchestrator.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.StringUtils;
+
+/**
+ * Maps the contract's environment variables onto the app's properties and decides between sandbox
+ * mode (no Twilio credentials: the built-in simulator plays Twilio) and real mode, before any bean
+ * exists. In sandbox mode it supplies the simulator's account, SIDs and the demo operator; in real
+ * mode it refuses to start without an operator account.
+ *
+ * <p>The variables are mapped here rather than with {@code ${VAR:}} placeholders in
+ * application.yaml so that an unset variable leaves room for the sandbox default.
+ */
+public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+  static final String SOURCE_NAME = "flexOrchestratorContractEnvironment";
+
+  private static final Map<String, String> CONTRACT_VARIABLES = Map.of(
+      "TWILIO_ACCOUNT_SID", "twilio.account-sid",
+      "TWILIO_AUTH_TOKEN", "twilio.auth-token",
+      "TWILIO_API_BASE_URL", "twilio.api-base-url",
+      "FLEX_WORKSPACE_SID", "flex.workspace-sid",
+      "FLEX_WORKFLOW_SID", "flex.workflow-sid",
+      "FLEX_CHAT_SERVICE_SID", "flex.chat-service-sid",
+      "ORCHESTRATOR_PUBLIC_URL", "orchestrator.public-url");
+
+  @Override
+  public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication app) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    CONTRACT_VARIABLES.forEach((variable, property) -> {
+      String value = env.getProperty(variable);
+      if (StringUtils.hasText(value) && !StringUtils.hasText(env.getProperty(property))) {
+        props.put(property, value.trim());
+      }
+    });
+    boolean sandbox = !StringUtils.hasText(firstOf(env, props, "twilio.account-sid"))
+        && !StringUtils.hasText(firstOf(env, props, "twilio.auth-token"));
+    props.put("orchestrator.sandbox", sandbox);
+    if (sandbox) {
+      props.putIfAbsent("twilio.account-sid", SandboxDefaults.ACCOUNT_SID);
+      props.putIfAbsent("twilio.auth-token", SandboxDefaults.AUTH_TOKEN);
+      props.putIfAbsent("twilio.api-base-url",
+          "http://localhost:${local.server.port:${server.port:8080}}/sim");
+      props.putIfAbsent("flex.workspace-sid", SandboxDefaults.WORKSPACE_SID);
+      props.putIfAbsent("flex.workflow-sid", SandboxDefaults.WORKFLOW_SID);
+      props.putIfAbsent("flex.fallback-workflow-sid", SandboxDefaults.FALLBACK_WORKFLOW_SID);
+      props.putIfAbsent("flex.chat-service-sid", SandboxDefaults.CHAT_SERVICE_SID);
+      if (!StringUtils.hasText(env.getProperty("camunda.bpm.admin-user.id"))) {
+        props.put("camunda.bpm.admin-user.id", SandboxDefaults.ADMIN_USER);
+        props.put("camunda.bpm.admin-user.password", SandboxDefaults.ADMIN_PASSWORD);
+      }
+    } else {
+      requireOperator(env);
+    }
+    props.keySet().removeIf(key -> env.containsProperty(key) && !key.startsWith("orchestrator.sandbox")
+        && StringUtils.hasText(env.getProperty(key)));
+    env.getPropertySources().addFirst(new MapPropertySource(SOURCE_NAME, props));
+  }
+
+  private static String firstOf(ConfigurableEnvironment env, Map<String, Object> props, String key) {
+    Object mapped = props.get(key);
+    return mapped != null ? mapped.toString() : env.getProperty(key);
+  }
+
+  private static void requireOperator(ConfigurableEnvironment env) {
+    if (!StringUtils.hasText(env.getProperty("camunda.bpm.admin-user.id"))
+        || !StringUtils.hasText(env.getProperty("camunda.bpm.admin-user.password"))) {
+      throw new IllegalStateException(
+          "Twilio credentials are set, so this is not sandbox mode: set CAMUNDA_BPM_ADMINUSER_ID and"
+              + " CAMUNDA_BPM_ADMINUSER_PASSWORD (the operator account for Cockpit, /engine-rest and"
+              + " /api). The app does not start with a default password outside the sandbox.");
+    }
+  }
+
+  @Override
+  public int getOrder() {
+    return Ordered.LOWEST_PRECEDENCE;
+  }
+}

@@ -1,0 +1,94 @@
+package io.flexorchestrator.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.IdentityService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Who may call what. {@code /engine-rest} and {@code /api} take HTTP Basic with the operator
+ * account (checked against Camunda's identity service, the same account as Cockpit), stateless, so
+ * authentication comes before any CSRF rule. The Camunda web apps keep their own login, CSRF
+ * filter and security headers. Webhooks carry Twilio signatures (checked in the webhook layer),
+ * the sandbox simulator exists only in sandbox mode.
+ */
+@Configuration
+public class SecurityConfig {
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain operatorApi(HttpSecurity http, AuthenticationEntryPoint jsonEntryPoint)
+      throws Exception {
+    return http.securityMatcher("/engine-rest/**", "/api/**")
+        .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+        .httpBasic(basic -> basic.authenticationEntryPoint(jsonEntryPoint))
+        .exceptionHandling(ex -> ex.authenticationEntryPoint(jsonEntryPoint))
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(csrf -> csrf.disable())
+        .build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
+    // the web apps under /camunda bring their own authentication, CSRF and header filters
+    return http.authorizeHttpRequests(auth -> auth
+            .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
+                "/actuator/prometheus").permitAll()
+            .requestMatchers("/actuator/**").denyAll()
+            .anyRequest().permitAll())
+        .csrf(csrf -> csrf.disable())
+        .headers(headers -> headers.disable())
+        .requestCache(cache -> cache.disable())
+        .securityContext(Customizer.withDefaults())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+        .build();
+  }
+
+  @Bean
+  AuthenticationEntryPoint jsonEntryPoint(ObjectMapper mapper) {
+    return (request, response, exception) -> {
+      response.setStatus(401);
+      response.setHeader("WWW-Authenticate", "Basic realm=\"flex-orchestrator\"");
+      response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+      mapper.writeValue(response.getOutputStream(),
+          Map.of("error", "authentication required: HTTP Basic with the operator account"));
+    };
+  }
+
+  @Bean
+  AuthenticationProvider camundaIdentityProvider(IdentityService identityService) {
+    return new AuthenticationProvider() {
+      @Override
+      public Authentication authenticate(Authentication authentication) {
+        String user = authentication.getName();
+        Object credentials = authentication.getCredentials();
+        if (user == null || credentials == null
+            || !identityService.checkPassword(user, credentials.toString())) {
+          throw new BadCredentialsException("bad credentials");
+        }
+        return UsernamePasswordAuthenticationToken.authenticated(user, null,
+            List.of(new SimpleGrantedAuthority("ROLE_OPERATOR")));
+      }
+
+      @Override
+      public boolean supports(Class<?> type) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(type);
+      }
+    };
+  }
+}
