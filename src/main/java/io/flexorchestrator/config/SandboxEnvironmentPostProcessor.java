@@ -52,6 +52,8 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
       props.putIfAbsent("flex.workflow-sid", SandboxDefaults.WORKFLOW_SID);
       props.putIfAbsent("flex.fallback-workflow-sid", SandboxDefaults.FALLBACK_WORKFLOW_SID);
       props.putIfAbsent("flex.chat-service-sid", SandboxDefaults.CHAT_SERVICE_SID);
+      // the sandbox demo greets the customer; real deployments opt in per channel
+      props.putIfAbsent("orchestrator.routing.channels.default.greeting", true);
       if (!StringUtils.hasText(env.getProperty("camunda.bpm.admin-user.id"))) {
         props.put("camunda.bpm.admin-user.id", SandboxDefaults.ADMIN_USER);
         props.put("camunda.bpm.admin-user.password", SandboxDefaults.ADMIN_PASSWORD);
@@ -59,7 +61,8 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
     } else {
       requireOperator(env);
     }
-    props.keySet().removeIf(key -> env.containsProperty(key) && !key.startsWith("orchestrator.sandbox")
+    // what is configured explicitly wins over the mapped and sandbox values
+    props.keySet().removeIf(key -> !key.startsWith("orchestrator.")
         && StringUtils.hasText(env.getProperty(key)));
     env.getPropertySources().addFirst(new MapPropertySource(SOURCE_NAME, props));
   }

@@ -1,0 +1,149 @@
+package io.flexorchestrator.delegate;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.flexapi.v1.Interaction;
+import com.twilio.rest.taskrouter.v1.workspace.Task;
+import io.flexorchestrator.config.FlexProperties;
+import io.flexorchestrator.twilio.TwilioGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Routes the conversation to Flex through the Interactions API ({@code initiated_by: customer},
+ * the conversation as media channel, the routing decision as routing properties) — never Studio,
+ * never by adding an agent to the conversation. The task attributes carry this instance's id, and
+ * a retry first looks for a task with it, so a create whose answer was lost is not repeated.
+ */
+@Component("createInteraction")
+public class CreateInteractionDelegate extends TwilioDelegate {
+
+  private static final Logger log = LoggerFactory.getLogger(CreateInteractionDelegate.class);
+  static final String INSTANCE_ATTRIBUTE = "orchestratorInstanceId";
+  private static final List<String> OPEN = List.of("pending", "reserved", "assigned", "wrapping");
+
+  private final FlexProperties flex;
+  private final ConversationLookup conversations;
+  private final ObjectMapper mapper;
+
+  public CreateInteractionDelegate(TwilioGateway gateway, MeterRegistry meters, FlexProperties flex,
+      ConversationLookup conversations, ObjectMapper mapper) {
+    super(gateway, meters);
+    this.flex = flex;
+    this.conversations = conversations;
+    this.mapper = mapper;
+  }
+
+  @Override
+  protected String operation() {
+    return "create-interaction";
+  }
+
+  @Override
+  protected void run(DelegateExecution execution, TwilioRestClient client) {
+    String conversationSid = string(execution, "conversationSid");
+    String instanceId = execution.getProcessInstanceId();
+    Optional<Map<String, Object>> existing = existingTaskAttributes(client, instanceId);
+    String interactionSid;
+    String channelSid;
+    if (existing.isPresent()) {
+      interactionSid = (String) existing.get().get("flexInteractionSid");
+      channelSid = (String) existing.get().get("flexInteractionChannelSid");
+      log.info("Interaction {} already created for conversation {}: reused", interactionSid,
+          conversationSid);
+    } else {
+      Interaction interaction;
+      try {
+        interaction = Interaction.creator(channel(execution, conversationSid))
+            .setRouting(routing(execution, conversationSid, instanceId))
+            .create(client);
+      } catch (RuntimeException e) {
+        throw conversations.explain(client, conversationSid, e);
+      }
+      interactionSid = interaction.getSid();
+      channelSid = interaction.getChannel() instanceof Map<?, ?> channel && channel.get("sid") != null
+          ? channel.get("sid").toString() : null;
+      log.info("Created interaction {} for conversation {}", interactionSid, conversationSid);
+    }
+    execution.setVariable("interactionSid", interactionSid);
+    execution.setVariable("channelSid", channelSid);
+    execution.setVariable("interactionCreatedAt", new Date());
+  }
+
+  private Optional<Map<String, Object>> existingTaskAttributes(TwilioRestClient client,
+      String instanceId) {
+    for (Task task : Task.reader(flex.workspaceSid())
+        .setEvaluateTaskAttributes(INSTANCE_ATTRIBUTE + " == \"" + instanceId + "\"")
+        .setAssignmentStatus(OPEN)
+        .setPageSize(20L)
+        .firstPage(client).getRecords()) {
+      Map<String, Object> attributes = json(task.getAttributes());
+      if (attributes.get("flexInteractionSid") != null
+          && attributes.get("flexInteractionChannelSid") != null) {
+        return Optional.of(attributes);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Map<String, Object> channel(DelegateExecution execution, String conversationSid) {
+    return Map.of(
+        "type", string(execution, "channelType"),
+        "initiated_by", "customer",
+        "properties", Map.of("media_channel_sid", conversationSid));
+  }
+
+  private Map<String, Object> routing(DelegateExecution execution, String conversationSid,
+      String instanceId) {
+    Map<String, Object> attributes = new LinkedHashMap<>(json(string(execution, "extraTaskAttributes")));
+    attributes.put("conversationSid", conversationSid);
+    attributes.put("channelType", string(execution, "channelType"));
+    attributes.put(INSTANCE_ATTRIBUTE, instanceId);
+    putIfPresent(attributes, "language", string(execution, "customerLanguage"));
+    putIfPresent(attributes, "tier", string(execution, "customerTier"));
+    String knownWorker = string(execution, "knownWorkerSid");
+    if (knownWorker != null) {
+      // workflow filters match either spelling (see docs)
+      attributes.put("known_worker_sid", knownWorker);
+      attributes.put("KnownAgentWorkerSid", knownWorker);
+    }
+    putIfPresent(attributes, "autoAnswer", string(execution, "autoAnswer"));
+
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("workspace_sid", flex.workspaceSid());
+    String workflow = string(execution, "workflowSid");
+    properties.put("workflow_sid", workflow == null || workflow.isBlank() ? flex.workflowSid() : workflow);
+    String taskChannel = string(execution, "taskChannel");
+    properties.put("task_channel_unique_name", taskChannel == null || taskChannel.isBlank() ? "chat" : taskChannel);
+    putIfPresent(properties, "priority", execution.getVariable("routingPriority"));
+    putIfPresent(properties, "timeout", execution.getVariable("routingTimeout"));
+    properties.put("attributes", attributes);
+    return Map.of("properties", properties);
+  }
+
+  private Map<String, Object> json(String value) {
+    if (value == null || value.isBlank()) {
+      return Map.of();
+    }
+    try {
+      return mapper.readValue(value, new TypeReference<>() {});
+    } catch (Exception notAnObject) {
+      return Map.of();
+    }
+  }
+
+  private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+    if (value != null && !(value instanceof String s && s.isBlank())) {
+      map.put(key, value);
+    }
+  }
+}

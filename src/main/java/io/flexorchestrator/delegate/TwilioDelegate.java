@@ -1,0 +1,62 @@
+package io.flexorchestrator.delegate;
+
+import com.twilio.http.TwilioRestClient;
+import io.flexorchestrator.twilio.TwilioErrors;
+import io.flexorchestrator.twilio.TwilioGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.slf4j.MDC;
+
+/**
+ * What every Twilio-calling delegate shares: the REST client, the conversation SID in the log
+ * context, latency/error metrics by operation, and the error policy — 429, 5xx and connection
+ * failures are rethrown for the job's retry cycle (then an incident), business outcomes are BPMN
+ * errors raised by the delegate itself.
+ */
+public abstract class TwilioDelegate implements JavaDelegate {
+
+  public static final String CONVERSATION_CLOSED = "CONVERSATION_CLOSED";
+
+  private final TwilioGateway gateway;
+  private final MeterRegistry meters;
+
+  protected TwilioDelegate(TwilioGateway gateway, MeterRegistry meters) {
+    this.gateway = gateway;
+    this.meters = meters;
+  }
+
+  /** The operation's name in metrics, e.g. {@code create-interaction}. */
+  protected abstract String operation();
+
+  protected abstract void run(DelegateExecution execution, TwilioRestClient client);
+
+  @Override
+  public final void execute(DelegateExecution execution) {
+    String conversationSid = execution.getBusinessKey();
+    MDC.put("conversationSid", conversationSid);
+    Timer.Sample sample = Timer.start(meters);
+    String outcome = "ok";
+    try {
+      run(execution, gateway.client());
+    } catch (BpmnError business) {
+      outcome = "business-error";
+      throw business;
+    } catch (RuntimeException e) {
+      outcome = TwilioErrors.isRetryable(e) ? "retryable" : "failed";
+      throw e;
+    } finally {
+      sample.stop(Timer.builder("orchestrator.twilio.calls")
+          .description("Twilio actions of the lifecycle, by operation and outcome")
+          .tag("operation", operation()).tag("outcome", outcome).register(meters));
+      MDC.remove("conversationSid");
+    }
+  }
+
+  protected static String string(DelegateExecution execution, String name) {
+    Object value = execution.getVariable(name);
+    return value == null ? null : value.toString();
+  }
+}
