@@ -18,6 +18,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+
+import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
 
 /**
  * Who may call what. {@code /engine-rest} and {@code /api} take HTTP Basic with the operator
@@ -33,7 +36,8 @@ public class SecurityConfig {
   @Order(1)
   SecurityFilterChain operatorApi(HttpSecurity http, AuthenticationEntryPoint jsonEntryPoint)
       throws Exception {
-    return http.securityMatcher("/engine-rest/**", "/api/**")
+    // ant matchers: /engine-rest is Jersey's servlet, not Spring MVC's
+    return http.securityMatcher(new OrRequestMatcher(antMatcher("/engine-rest/**"), antMatcher("/api/**")))
         .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
         .httpBasic(basic -> basic.authenticationEntryPoint(jsonEntryPoint))
         .exceptionHandling(ex -> ex.authenticationEntryPoint(jsonEntryPoint))
@@ -47,9 +51,9 @@ public class SecurityConfig {
   SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
     // the web apps under /camunda bring their own authentication, CSRF and header filters
     return http.authorizeHttpRequests(auth -> auth
-            .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
-                "/actuator/prometheus").permitAll()
-            .requestMatchers("/actuator/**").denyAll()
+            .requestMatchers(antMatcher("/actuator/health/**"), antMatcher("/actuator/health"),
+                antMatcher("/actuator/info"), antMatcher("/actuator/prometheus")).permitAll()
+            .requestMatchers(antMatcher("/actuator/**")).denyAll()
             .anyRequest().permitAll())
         .csrf(csrf -> csrf.disable())
         .headers(headers -> headers.disable())

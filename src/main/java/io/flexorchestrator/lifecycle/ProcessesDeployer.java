@@ -40,9 +40,11 @@ public class ProcessesDeployer implements InitializingBean {
 
   @Override
   public void afterPropertiesSet() {
+    String source = location;
     Map<String, Resource> models = findModels(location);
     if (models.isEmpty()) {
-      models = findModels("classpath:processes/");
+      source = "classpath:processes/";
+      models = findModels(source);
     }
     if (models.isEmpty()) {
       throw new IllegalStateException("No BPMN or DMN found under " + location
@@ -54,8 +56,8 @@ public class ProcessesDeployer implements InitializingBean {
         .enableDuplicateFiltering(true);
     models.forEach((name, resource) -> deployment.addInputStream(name, open(resource)));
     DeploymentWithDefinitions result = deployment.deployWithResult();
-    log.info("Deployed processes/ ({} models): {} new or changed process definitions, {} decisions",
-        models.size(), result.getDeployedProcessDefinitions() == null ? 0
+    log.info("Deployed {} ({} models): {} new or changed process definitions, {} decisions",
+        source, models.size(), result.getDeployedProcessDefinitions() == null ? 0
             : result.getDeployedProcessDefinitions().size(),
         result.getDeployedDecisionDefinitions() == null ? 0
             : result.getDeployedDecisionDefinitions().size());

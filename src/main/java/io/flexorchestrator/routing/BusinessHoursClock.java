@@ -3,6 +3,7 @@ package io.flexorchestrator.routing;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** Whether the contact center is open now, by the configured business hours. */
@@ -12,6 +13,7 @@ public class BusinessHoursClock {
   private final RoutingSettings settings;
   private final Clock clock;
 
+  @Autowired
   public BusinessHoursClock(RoutingSettings settings) {
     this(settings, Clock.systemUTC());
   }

@@ -98,7 +98,7 @@ class BaseUrlRewritingHttpClientTest {
         .create(client);
     assertThat(seen.get(0).path()).isEqualTo("/sim/flex-api/v1/Interactions");
     assertThat(java.net.URLDecoder.decode(seen.get(0).body(), StandardCharsets.UTF_8))
-        .contains("Channel={\"type\":\"sms\"", "\"initiated_by\":\"customer\"")
+        .contains("Channel={", "\"type\":\"sms\"", "\"initiated_by\":\"customer\"")
         .contains("Routing={\"properties\":{\"workflow_sid\":\"WW1\"}}");
 
     answer = "{\"tasks\":[],\"meta\":{\"page\":0,\"page_size\":20}}";
