@@ -1,0 +1,337 @@
+package io.flexorchestrator.simulator;
+
+import io.flexorchestrator.simulator.SimModel.Conversation;
+import io.flexorchestrator.simulator.SimModel.Task;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The simulator's control surface (contract section 5): customers writing in, TaskRouter actions,
+ * conversation timers, virtual agents, faults, the request log, reset and read-only state views.
+ * JSON in and out; bad input = 400 {@code {"error": ...}}.
+ */
+@RestController
+@RequestMapping("/sim/control")
+@ConditionalOnProperty(name = "orchestrator.sandbox", havingValue = "true")
+public class SimControlController {
+
+  private static final Logger log = LoggerFactory.getLogger(SimControlController.class);
+
+  private final SimState state;
+  private final InboundMessages inbound;
+  private final TaskEngine tasks;
+  private final ConversationsEngine conversations;
+  private final VirtualAgents agents;
+  private final FaultInjector faults;
+  private final RequestLog requestLog;
+  private final WebhookSender webhooks;
+  private final StateViews views;
+  private final RealTimeTimers timers;
+
+  public SimControlController(SimState state, InboundMessages inbound, TaskEngine tasks,
+      ConversationsEngine conversations, VirtualAgents agents, FaultInjector faults,
+      RequestLog requestLog, WebhookSender webhooks, StateViews views, RealTimeTimers timers) {
+    this.state = state;
+    this.inbound = inbound;
+    this.tasks = tasks;
+    this.conversations = conversations;
+    this.agents = agents;
+    this.faults = faults;
+    this.requestLog = requestLog;
+    this.webhooks = webhooks;
+    this.views = views;
+    this.timers = timers;
+  }
+
+  @PostMapping("/inbound")
+  public ResponseEntity<Object> inbound(@RequestBody(required = false) Map<String, Object> body) {
+    Map<String, Object> b = required(body);
+    List<Map<String, Object>> media = null;
+    Object rawMedia = b.get("media");
+    if (rawMedia != null) {
+      if (!(rawMedia instanceof List<?> list)) {
+        return bad("media must be an array of {filename, contentType, size}");
+      }
+      media = new ArrayList<>();
+      for (Object o : list) {
+        if (!(o instanceof Map<?, ?>)) {
+          return bad("media must be an array of {filename, contentType, size}");
+        }
+        media.add(SimJson.map(o));
+      }
+    }
+    return ResponseEntity.ok(inbound.receive(new InboundMessages.Inbound(string(b, "from"),
+        string(b, "to"), string(b, "body"), string(b, "channel"), media)));
+  }
+
+  @PostMapping("/tasks/{taskSid}/{action}")
+  public ResponseEntity<Object> taskAction(@PathVariable String taskSid, @PathVariable String action,
+      @RequestBody(required = false) Map<String, Object> body) {
+    Map<String, Object> b = body == null ? Map.of() : body;
+    String workerSid = string(b, "workerSid");
+    String reason = string(b, "reason");
+    if (!List.of("accept", "reject", "wrapup", "complete", "cancel", "timeout", "delete",
+        "system-delete", "reserve", "reservation-timeout").contains(action)) {
+      return bad("unknown action " + action + " (accept, reject, wrapup, complete, cancel, timeout,"
+          + " delete, system-delete, reserve, reservation-timeout)");
+    }
+    return state.locked(() -> {
+      Task t = state.tasks.get(taskSid);
+      if (t == null) {
+        return error(404, "unknown task " + taskSid);
+      }
+      if (workerSid != null && !state.workers.containsKey(workerSid)) {
+        return bad("unknown worker " + workerSid);
+      }
+      try {
+        switch (action) {
+          case "reserve" -> tasks.reserve(t, workerSid != null ? workerSid : tasks.pickWorker(t));
+          case "accept" -> tasks.accept(t, workerSid);
+          case "reject" -> tasks.reject(t);
+          case "reservation-timeout" -> tasks.reservationTimeout(t);
+          case "wrapup" -> tasks.wrapup(t, reason);
+          case "complete" -> tasks.complete(t, reason);
+          case "cancel" -> tasks.cancel(t, reason);
+          case "timeout" -> tasks.workflowTimeout(t);
+          case "delete" -> tasks.delete(t, false);
+          case "system-delete" -> tasks.delete(t, true);
+          default -> throw new IllegalStateException(action);
+        }
+      } catch (SimError e) {
+        return error(e.status() == 404 ? 404 : 409, e.getMessage());
+      }
+      return ResponseEntity.ok(views.tasks(null).stream()
+          .filter(x -> taskSid.equals(x.get("sid"))).findFirst()
+          .map(x -> (Object) x).orElse(Map.of("sid", taskSid, "status", "deleted")));
+    });
+  }
+
+  @PostMapping("/conversations/{sid}/timer")
+  public ResponseEntity<Object> timer(@PathVariable String sid,
+      @RequestBody(required = false) Map<String, Object> body) {
+    String to = string(required(body), "to");
+    if (!"inactive".equals(to) && !"closed".equals(to)) {
+      return bad("to must be inactive or closed");
+    }
+    return state.locked(() -> {
+      Conversation c = state.conversation(sid);
+      if (c == null) {
+        return error(404, "unknown conversation " + sid);
+      }
+      if (!c.open()) {
+        return error(409, "conversation " + sid + " is already closed");
+      }
+      if (to.equals(c.state)) {
+        return error(409, "conversation " + sid + " is already " + to);
+      }
+      conversations.changeState(c, to, "TIMER");
+      return ResponseEntity.ok((Object) Map.of("conversationSid", c.sid, "state", c.state));
+    });
+  }
+
+  @GetMapping("/agents")
+  public Map<String, Object> agents() {
+    return agents.settings().toJson();
+  }
+
+  @PutMapping("/agents")
+  public ResponseEntity<Object> configureAgents(@RequestBody(required = false) Map<String, Object> body) {
+    Map<String, Object> b = required(body);
+    VirtualAgents.Settings current = agents.settings();
+    String mode = b.containsKey("mode") ? string(b, "mode") : current.mode();
+    if (!"auto".equals(mode) && !"manual".equals(mode)) {
+      return bad("mode must be auto or manual");
+    }
+    VirtualAgents.Settings next = new VirtualAgents.Settings(mode,
+        millis(b, "acceptAfterMs", current.acceptAfterMs()),
+        millis(b, "wrapupAfterMs", current.wrapupAfterMs()),
+        millis(b, "completeAfterMs", current.completeAfterMs()));
+    agents.configure(next);
+    return ResponseEntity.ok(next.toJson());
+  }
+
+  @GetMapping("/faults")
+  public Map<String, Object> faults() {
+    return faults.faults().toJson();
+  }
+
+  @PutMapping("/faults")
+  public ResponseEntity<Object> configureFaults(@RequestBody(required = false) Map<String, Object> body) {
+    Map<String, Object> b = required(body);
+    double rate = b.get("rate") instanceof Number n ? n.doubleValue() : -1;
+    if (rate < 0 || rate > 1) {
+      return bad("rate must be a number from 0 to 1");
+    }
+    List<Integer> statuses = new ArrayList<>();
+    Object raw = b.getOrDefault("statuses", List.of(500));
+    if (!(raw instanceof List<?> list) || list.isEmpty()) {
+      return bad("statuses must be a non-empty array of HTTP statuses, e.g. [429, 500, 503]");
+    }
+    for (Object o : list) {
+      if (!(o instanceof Number n) || n.intValue() < 400 || n.intValue() > 599) {
+        return bad("statuses must be HTTP error statuses (400-599)");
+      }
+      statuses.add(n.intValue());
+    }
+    long latency = millis(b, "latencyMs", 0);
+    Object applyThenFail = b.getOrDefault("applyThenFail", false);
+    if (!(applyThenFail instanceof Boolean)) {
+      return bad("applyThenFail must be a boolean");
+    }
+    FaultInjector.Faults next = new FaultInjector.Faults(rate, statuses, latency, (Boolean) applyThenFail);
+    faults.configure(next);
+    log.info("sim faults: {}", next.toJson());
+    return ResponseEntity.ok(next.toJson());
+  }
+
+  @GetMapping("/limits")
+  public Map<String, Object> limits() {
+    return Map.of("interactionsPerSecond", faults.interactionsPerSecond());
+  }
+
+  @PutMapping("/limits")
+  public ResponseEntity<Object> configureLimits(@RequestBody(required = false) Map<String, Object> body) {
+    Object v = required(body).get("interactionsPerSecond");
+    if (!(v instanceof Number n) || n.intValue() < 0) {
+      return bad("interactionsPerSecond must be a number >= 0 (0 = no limit)");
+    }
+    faults.limitInteractions(n.intValue());
+    return ResponseEntity.ok(limits());
+  }
+
+  @GetMapping("/timers")
+  public Map<String, Object> timers() {
+    return Map.of("realTime", timers.enabled());
+  }
+
+  @PutMapping("/timers")
+  public ResponseEntity<Object> configureTimers(@RequestBody(required = false) Map<String, Object> body) {
+    Object v = required(body).get("realTime");
+    if (!(v instanceof Boolean on)) {
+      return bad("realTime must be a boolean");
+    }
+    timers.enable(on);
+    return ResponseEntity.ok(timers());
+  }
+
+  @GetMapping("/requests")
+  public List<Map<String, Object>> requests(@RequestParam(required = false) String path) {
+    return requestLog.list(path);
+  }
+
+  @GetMapping("/webhooks")
+  public List<Map<String, Object>> webhookDeliveries(
+      @RequestParam(required = false) String eventType) {
+    return webhooks.deliveries(eventType);
+  }
+
+  @PostMapping("/reset")
+  public Map<String, Object> reset() {
+    agents.reset();
+    webhooks.reset();
+    faults.reset();
+    timers.enable(false);
+    state.reset();
+    requestLog.clear();
+    log.info("sim: reset");
+    return Map.of("reset", true);
+  }
+
+  @GetMapping("/state/conversations/{sid}")
+  public ResponseEntity<Object> conversationState(@PathVariable String sid) {
+    Map<String, Object> view = views.conversation(sid);
+    return view == null ? error(404, "unknown conversation " + sid) : ResponseEntity.ok(view);
+  }
+
+  @GetMapping("/state/tasks")
+  public List<Map<String, Object>> taskState(@RequestParam(required = false) String conversationSid) {
+    return views.tasks(conversationSid);
+  }
+
+  @GetMapping("/state/interactions/{sid}")
+  public ResponseEntity<Object> interactionState(@PathVariable String sid) {
+    Map<String, Object> view = views.interaction(sid);
+    return view == null ? error(404, "unknown interaction " + sid) : ResponseEntity.ok(view);
+  }
+
+  @GetMapping("/state/workers")
+  public List<Map<String, Object>> workerState() {
+    return views.workers();
+  }
+
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  public ResponseEntity<Object> unreadable(HttpMessageNotReadableException e) {
+    return bad("the body must be a JSON object");
+  }
+
+  @ExceptionHandler(IllegalArgumentException.class)
+  public ResponseEntity<Object> illegal(IllegalArgumentException e) {
+    return bad(e.getMessage());
+  }
+
+  @ExceptionHandler(SimError.class)
+  public ResponseEntity<Object> simError(SimError e) {
+    return error(e.status() >= 500 ? 500 : e.status(), e.getMessage());
+  }
+
+  @ExceptionHandler(RuntimeException.class)
+  public ResponseEntity<Object> unexpected(RuntimeException e) {
+    log.warn("sim control failed: {}", e.toString(), e);
+    return error(500, "internal simulator error");
+  }
+
+  private static Map<String, Object> required(Map<String, Object> body) {
+    if (body == null) {
+      throw new IllegalArgumentException("a JSON object body is required");
+    }
+    return body;
+  }
+
+  private static String string(Map<String, Object> body, String name) {
+    Object v = body.get(name);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw new IllegalArgumentException(name + " must be a string");
+    }
+    return s;
+  }
+
+  private static long millis(Map<String, Object> body, String name, long fallback) {
+    Object v = body.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof Number n) || n.longValue() < 0) {
+      throw new IllegalArgumentException(name + " must be a number of milliseconds >= 0");
+    }
+    return n.longValue();
+  }
+
+  private static ResponseEntity<Object> bad(String message) {
+    return error(400, message);
+  }
+
+  private static ResponseEntity<Object> error(int status, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", message);
+    return ResponseEntity.status(status).body(body);
+  }
+}
