@@ -54,9 +54,9 @@ public class LifecycleApplier {
       return ApplyOutcome.ignored("no running lifecycle for the conversation");
     }
     return switch (event.param("StateTo")) {
-      case "closed" -> correlate(conversationSid, CONVERSATION_CLOSED,
+      case "closed" -> correlate(instance, CONVERSATION_CLOSED,
           Map.of("conversationClosedAt", new Date()));
-      case "inactive" -> correlate(conversationSid, CONVERSATION_INACTIVE,
+      case "inactive" -> correlate(instance, CONVERSATION_INACTIVE,
           Map.of("conversationInactiveAt", new Date()));
       default -> ApplyOutcome.ignored("conversation became active again");
     };
@@ -103,41 +103,48 @@ public class LifecycleApplier {
     variables.put("taskSid", event.taskSid());
     String type = event.eventType();
     if (TaskRouterEventParser.isWorkflowTimeout(type, event.param("TaskCanceledReason"))) {
-      return correlate(conversationSid, WORKFLOW_TIMEOUT, variables);
+      return correlate(instance, WORKFLOW_TIMEOUT, variables);
     }
     return switch (type) {
       case "reservation.accepted" -> {
         variables.put("workerSid", event.param("WorkerSid"));
         variables.put("agentAccepted", true);
         variables.put("acceptedAt", new Date());
-        yield correlate(conversationSid, RESERVATION_ACCEPTED, variables);
+        yield correlate(instance, RESERVATION_ACCEPTED, variables);
       }
       case "reservation.rejected", "reservation.timeout", "reservation.rescinded" -> correlate(
-          conversationSid, RESERVATION_NOT_ACCEPTED,
+          instance, RESERVATION_NOT_ACCEPTED,
           Map.of("lastReservationOutcome", type.substring("reservation.".length())));
       case "task.wrapup" -> {
         variables.put("wrapupAt", new Date());
-        yield correlate(conversationSid, TASK_WRAPUP, variables);
+        yield correlate(instance, TASK_WRAPUP, variables);
       }
       case "task.completed" -> {
         variables.put("completedAt", new Date());
-        yield correlate(conversationSid, TASK_COMPLETED, variables);
+        yield correlate(instance, TASK_COMPLETED, variables);
       }
       case "task.canceled" -> {
         String reason = event.param("TaskCanceledReason");
         variables.put("cancelReason", reason == null ? "unknown" : truncate(reason));
-        yield correlate(conversationSid, TASK_CANCELED, variables);
+        yield correlate(instance, TASK_CANCELED, variables);
       }
-      case "task.deleted" -> correlate(conversationSid, TASK_DELETED, variables);
-      case "task.system-deleted" -> correlate(conversationSid, TASK_SYSTEM_DELETED, variables);
+      case "task.deleted" -> correlate(instance, TASK_DELETED, variables);
+      case "task.system-deleted" -> correlate(instance, TASK_SYSTEM_DELETED, variables);
       default -> ApplyOutcome.ignored("event type not used by the lifecycle");
     };
   }
 
-  private ApplyOutcome correlate(String conversationSid, String message, Map<String, Object> variables) {
+  private ApplyOutcome correlate(ProcessInstance instance, String message,
+      Map<String, Object> variables) {
+    // looking first keeps the expected "not yet" out of the engine's error log; the exception
+    // below still covers the race with a job moving the instance meanwhile
+    if (runtime.createEventSubscriptionQuery().processInstanceId(instance.getId())
+        .eventType("message").eventName(message).count() == 0) {
+      return ApplyOutcome.notYet("lifecycle is not waiting for " + message + " yet");
+    }
     try {
       runtime.createMessageCorrelation(message)
-          .processInstanceBusinessKey(conversationSid)
+          .processInstanceBusinessKey(instance.getBusinessKey())
           .setVariables(variables)
           .correlateWithResult();
       return ApplyOutcome.applied(message);
