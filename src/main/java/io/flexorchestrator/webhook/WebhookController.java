@@ -49,13 +49,6 @@ public class WebhookController {
     return ResponseEntity.noContent().header("Content-Type", MediaType.APPLICATION_JSON_VALUE).build();
   }
 
-  @PostMapping(path = "/webhooks/conversations/pre-event", produces = MediaType.APPLICATION_JSON_VALUE)
-  public ResponseEntity<Map<String, Object>> preEvent(HttpServletRequest http) {
-    WebhookRequest request = reader.read(http);
-    verifier.verify(request);
-    return ResponseEntity.ok(Map.of());
-  }
-
   private void receive(HttpServletRequest http, String endpoint,
       Function<WebhookRequest, Optional<InboxEvent>> parser) {
     long started = System.nanoTime();
