@@ -86,6 +86,7 @@ public class SimControlController {
     Map<String, Object> b = body == null ? Map.of() : body;
     String workerSid = string(b, "workerSid");
     String reason = string(b, "reason");
+    boolean silent = Boolean.FALSE.equals(b.get("webhooks"));
     if (!List.of("accept", "reject", "wrapup", "complete", "cancel", "timeout", "delete",
         "system-delete", "reserve", "reservation-timeout").contains(action)) {
       return bad("unknown action " + action + " (accept, reject, wrapup, complete, cancel, timeout,"
@@ -100,6 +101,7 @@ public class SimControlController {
         return bad("unknown worker " + workerSid);
       }
       try {
+        TaskRouterEvents.muted(silent, () -> ConversationEvents.muted(silent, () -> {
         switch (action) {
           case "reserve" -> tasks.reserve(t, workerSid != null ? workerSid : tasks.pickWorker(t));
           case "accept" -> tasks.accept(t, workerSid);
@@ -113,6 +115,8 @@ public class SimControlController {
           case "system-delete" -> tasks.delete(t, true);
           default -> throw new IllegalStateException(action);
         }
+        return null;
+        }));
       } catch (SimError e) {
         return error(e.status() == 404 ? 404 : 409, e.getMessage());
       }
@@ -143,6 +147,80 @@ public class SimControlController {
       conversations.changeState(c, to, "TIMER");
       return ResponseEntity.ok((Object) Map.of("conversationSid", c.sid, "state", c.state));
     });
+  }
+
+  /**
+   * A conversation created "behind the app's back": in the default chat service, with the
+   * customer's binding and a first message, but no webhook at all (no scoped webhook, no
+   * post-events). {@code ageSeconds} back-dates it. 200 {@code {"conversationSid","messageSid"}}.
+   */
+  @PostMapping("/conversations")
+  public ResponseEntity<Object> orphan(@RequestBody(required = false) Map<String, Object> body) {
+    Map<String, Object> b = required(body);
+    String from = string(b, "from");
+    String to = string(b, "to");
+    String channel = b.containsKey("channel") ? string(b, "channel") : "sms";
+    if (from == null || from.isBlank() || (!"chat".equals(channel) && (to == null || to.isBlank()))) {
+      return bad("from (and to, except for chat) are required");
+    }
+    long age = millis(b, "ageSeconds", 0);
+    String text = b.containsKey("body") ? string(b, "body") : "hello?";
+    return state.locked(() -> ConversationEvents.muted(true, () -> {
+      String address = "whatsapp".equals(channel) && !from.startsWith("whatsapp:") ? "whatsapp:" + from : from;
+      String proxy = to == null ? null : "whatsapp".equals(channel) && !to.startsWith("whatsapp:") ? "whatsapp:" + to : to;
+      boolean chat = "chat".equals(channel);
+      if (!chat && conversations.openConversationOfBinding(address, proxy) != null) {
+        return error(409, "the binding is already in a non-closed conversation");
+      }
+      Conversation c = conversations.create(state.defaultChatServiceSid, null, null, "{}", null,
+          chat ? "SDK" : "SMS");
+      conversations.addParticipant(c, chat ? from : null, chat ? null : address, chat ? null : proxy,
+          "{}", null, "API");
+      var m = conversations.addMessage(c, chat ? from : address, text, "{}", null, null,
+          chat ? "SDK" : "SMS", chat ? from : null);
+      java.time.Instant then = java.time.Instant.now().minusSeconds(age);
+      c.dateCreated = then;
+      c.dateUpdated = then;
+      m.dateCreated = then;
+      m.dateUpdated = then;
+      c.participants.values().forEach(p -> {
+        p.dateCreated = then;
+        p.dateUpdated = then;
+      });
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("conversationSid", c.sid);
+      answer.put("messageSid", m.sid);
+      return ResponseEntity.ok((Object) answer);
+    }));
+  }
+
+  /** Account-wide settings the set-up checks read: default chat service, workspace callback. */
+  @GetMapping("/account")
+  public Map<String, Object> account() {
+    return state.locked(() -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("defaultChatServiceSid", state.defaultChatServiceSid);
+      m.put("eventCallbackUrl", state.workspace.eventCallbackUrl);
+      m.put("eventsFilter", state.workspace.eventsFilter);
+      return m;
+    });
+  }
+
+  @PutMapping("/account")
+  public ResponseEntity<Object> configureAccount(@RequestBody(required = false) Map<String, Object> body) {
+    Map<String, Object> b = required(body);
+    state.locked(() -> {
+      if (b.containsKey("defaultChatServiceSid")) {
+        state.defaultChatServiceSid = string(b, "defaultChatServiceSid");
+      }
+      if (b.containsKey("eventCallbackUrl")) {
+        state.workspace.eventCallbackUrl = string(b, "eventCallbackUrl");
+      }
+      if (b.containsKey("eventsFilter")) {
+        state.workspace.eventsFilter = string(b, "eventsFilter");
+      }
+    });
+    return ResponseEntity.ok(account());
   }
 
   @GetMapping("/agents")

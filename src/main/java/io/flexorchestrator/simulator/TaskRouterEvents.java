@@ -23,6 +23,19 @@ public class TaskRouterEvents {
   private final SimState state;
   private final WebhookSender sender;
 
+  /** Set while a control action runs with {@code "webhooks": false}: the app misses its events. */
+  private static final ThreadLocal<Boolean> MUTED = ThreadLocal.withInitial(() -> false);
+
+  static <T> T muted(boolean mute, java.util.function.Supplier<T> action) {
+    boolean before = MUTED.get();
+    MUTED.set(mute);
+    try {
+      return action.get();
+    } finally {
+      MUTED.set(before);
+    }
+  }
+
   public TaskRouterEvents(SimState state, WebhookSender sender) {
     this.state = state;
     this.sender = sender;
@@ -38,6 +51,9 @@ public class TaskRouterEvents {
 
   private void emit(String eventType, Task task, Reservation reservation, String description) {
     Workspace ws = state.workspace;
+    if (MUTED.get()) {
+      return;
+    }
     if (ws.eventCallbackUrl == null || ws.eventCallbackUrl.isBlank() || !wanted(ws, eventType)) {
       return;
     }
