@@ -10,7 +10,6 @@ import io.flexorchestrator.twilio.TwilioGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Date;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -29,7 +28,6 @@ public class CreateInteractionDelegate extends TwilioDelegate {
 
   private static final Logger log = LoggerFactory.getLogger(CreateInteractionDelegate.class);
   static final String INSTANCE_ATTRIBUTE = "orchestratorInstanceId";
-  private static final List<String> OPEN = List.of("pending", "reserved", "assigned", "wrapping");
 
   private final FlexProperties flex;
   private final ConversationLookup conversations;
@@ -82,8 +80,8 @@ public class CreateInteractionDelegate extends TwilioDelegate {
   private Optional<Map<String, Object>> existingTaskAttributes(TwilioRestClient client,
       String instanceId) {
     for (Task task : Task.reader(flex.workspaceSid())
+        // any status: the first attempt's task may already be accepted, or even completed
         .setEvaluateTaskAttributes(INSTANCE_ATTRIBUTE + " == \"" + instanceId + "\"")
-        .setAssignmentStatus(OPEN)
         .setPageSize(20L)
         .firstPage(client).getRecords()) {
       Map<String, Object> attributes = json(task.getAttributes());

@@ -55,7 +55,8 @@ public class WebhookSender {
   private final Signer signer = new Signer(SandboxDefaults.AUTH_TOKEN);
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
-  private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> thread(r, "sim-webhooks"));
+  // several at once, as Twilio does: no ordering between deliveries is promised
+  private final ExecutorService delivery = Executors.newFixedThreadPool(8, r -> thread(r, "sim-webhooks"));
   private final ScheduledExecutorService retries =
       Executors.newSingleThreadScheduledExecutor(r -> thread(r, "sim-webhook-retries"));
   private final AtomicLong generation = new AtomicLong();

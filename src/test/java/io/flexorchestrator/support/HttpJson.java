@@ -16,7 +16,9 @@ public class HttpJson {
   public record Reply(int status, String body, JsonNode json) {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the default h2c upgrade attempt on every plain-http request costs a round trip
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String authorization;
 

@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
 /** Posts webhooks to the app as Twilio would: form-encoded and signed over the public URL. */
 public class WebhookClient {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the default h2c upgrade attempt on every plain-http request costs a round trip
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final String localBase;
   private final String publicBase;
 
