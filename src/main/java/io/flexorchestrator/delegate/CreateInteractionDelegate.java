@@ -50,6 +50,11 @@ public class CreateInteractionDelegate extends TwilioDelegate {
   protected void run(DelegateExecution execution, TwilioRestClient client) {
     String conversationSid = string(execution, "conversationSid");
     String instanceId = execution.getProcessInstanceId();
+    if (execution.getVariable("interactionSid") != null && execution.getVariable("channelSid") != null) {
+      // outbound: the operations API created the agent-initiated interaction before the start
+      log.info("Interaction {} created by the outbound request: kept", execution.getVariable("interactionSid"));
+      return;
+    }
     Optional<Map<String, Object>> existing = existingTaskAttributes(client, instanceId);
     String interactionSid;
     String channelSid;

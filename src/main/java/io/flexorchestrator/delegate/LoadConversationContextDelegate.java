@@ -83,9 +83,11 @@ public class LoadConversationContextDelegate extends TwilioDelegate {
     execution.setVariable("autoAnswer", text(attributes, "autoAnswer"));
     execution.setVariable("withinBusinessHours", open);
     execution.setVariable("longLived", settings.isLongLived(channelType, proxyAddress));
-    execution.setVariable("sendGreeting", open && Boolean.TRUE.equals(channel.greeting())
+    // an agent-initiated (outbound) interaction: no greeting, no out-of-hours reply
+    boolean outbound = Boolean.TRUE.equals(execution.getVariable("outbound"));
+    execution.setVariable("sendGreeting", !outbound && open && Boolean.TRUE.equals(channel.greeting())
         && texts.text("greeting", channelType) != null);
-    execution.setVariable("sendOutOfHoursReply", !open
+    execution.setVariable("sendOutOfHoursReply", !outbound && !open
         && Boolean.TRUE.equals(channel.outOfHoursReply())
         && texts.text("out-of-hours", channelType) != null);
     execution.setVariable("maxRerouteAttempts", settings.maxRerouteAttempts());

@@ -70,6 +70,10 @@ public class LifecycleApplier {
     if (service != null && flex.chatServiceSid() != null && !service.equals(flex.chatServiceSid())) {
       return ApplyOutcome.ignored("conversation is not in the Flex Chat Service");
     }
+    ProcessInstance parked = running(PARK_PROCESS_KEY, conversationSid);
+    if (parked != null && waitsFor(parked, PARKED_CUSTOMER_MESSAGE)) {
+      return correlate(parked, PARKED_CUSTOMER_MESSAGE, Map.of("customerWroteAt", new Date()));
+    }
     if (running(conversationSid) != null) {
       return ApplyOutcome.ignored("lifecycle already running");
     }
@@ -91,13 +95,16 @@ public class LifecycleApplier {
     if (instance == null) {
       return ApplyOutcome.ignored("no running lifecycle for the conversation");
     }
-    Object channelSid = runtime.getVariable(instance.getId(), "channelSid");
-    String eventChannel = event.param("flexInteractionChannelSid");
-    if (channelSid == null) {
-      return ApplyOutcome.notYet("the interaction is not created yet");
+    ApplyOutcome stale = "taskrouter".equals(runtime.getVariable(instance.getId(), "routingMode"))
+        ? staleForTaskRouterMode(instance, event) : staleForInteractionsMode(instance, event);
+    if (stale != null) {
+      return stale;
     }
-    if (eventChannel != null && !eventChannel.equals(channelSid)) {
-      return ApplyOutcome.ignored("event of an earlier interaction channel");
+    if (!"taskrouter".equals(runtime.getVariable(instance.getId(), "routingMode"))) {
+      ApplyOutcome operation = agentOperationEvent(instance, event);
+      if (operation != null) {
+        return operation;
+      }
     }
     Map<String, Object> variables = new HashMap<>();
     variables.put("taskSid", event.taskSid());
@@ -134,6 +141,135 @@ public class LifecycleApplier {
     };
   }
 
+  /**
+   * Interactions mode, agent operations: a transfer's invite task reports to the
+   * {@code transfer-interaction} instance ({@code TransferAccepted} / {@code TransferFailed}); tasks
+   * handed over (cold transfer, park) are ignored; a warm transfer's further agent keeps the
+   * interaction going until the last agent's task completes; an unparked task, once accepted,
+   * becomes the task the lifecycle follows. Null = the lifecycle's usual handling.
+   */
+  private ApplyOutcome agentOperationEvent(ProcessInstance instance, InboxEvent event) {
+    String id = instance.getId();
+    String type = event.eventType();
+    String task = event.taskSid();
+    List<String> handedOver = sids(runtime.getVariable(id, HANDED_OVER_TASKS));
+    if (handedOver.contains(task)) {
+      return ApplyOutcome.ignored("task handed over by a transfer or a park");
+    }
+    String transferId = event.param("orchestratorTransferId");
+    boolean workflowTimeout = TaskRouterEventParser.isWorkflowTimeout(type,
+        event.param("TaskCanceledReason"));
+    if (transferId != null && !task.equals(runtime.getVariable(id, "taskSid"))
+        && !sids(runtime.getVariable(id, EXTRA_AGENT_TASKS)).contains(task)) {
+      ProcessInstance transfer = running(TRANSFER_PROCESS_KEY, event.conversationSid());
+      if (transfer == null || !transferId.equals(runtime.getVariable(transfer.getId(), "transferId"))) {
+        return ApplyOutcome.ignored("event of a transfer that is over");
+      }
+      if ("reservation.accepted".equals(type)) {
+        ApplyOutcome outcome = correlate(transfer, TRANSFER_ACCEPTED, Map.of("targetTaskSid", task,
+            "targetWorkerSid", String.valueOf(event.param("WorkerSid")), "acceptedAt", new Date()));
+        if (outcome.kind() == ApplyOutcome.Kind.APPLIED) {
+          if ("cold".equals(event.param("transferMode"))) {
+            Object previous = runtime.getVariable(id, "taskSid");
+            if (previous != null) {
+              handedOver.add(previous.toString());
+              runtime.setVariable(id, HANDED_OVER_TASKS, String.join(",", handedOver));
+            }
+            runtime.setVariable(id, "taskSid", task);
+            runtime.setVariable(id, "workerSid", event.param("WorkerSid"));
+          } else {
+            List<String> extra = sids(runtime.getVariable(id, EXTRA_AGENT_TASKS));
+            extra.add(task);
+            runtime.setVariable(id, EXTRA_AGENT_TASKS, String.join(",", extra));
+          }
+        }
+        return outcome;
+      }
+      if (workflowTimeout || "task.canceled".equals(type)) {
+        return correlate(transfer, TRANSFER_FAILED, Map.of("transferFailure",
+            workflowTimeout ? "timeout" : "canceled"));
+      }
+      return ApplyOutcome.ignored("transfer task event not used");
+    }
+    if (event.param("orchestratorParkId") != null && "reservation.accepted".equals(type)
+        && !task.equals(runtime.getVariable(id, "taskSid"))) {
+      runtime.setVariable(id, "taskSid", task);
+      runtime.setVariable(id, "workerSid", event.param("WorkerSid"));
+      return ApplyOutcome.applied("unparked task accepted: the lifecycle follows it");
+    }
+    List<String> extra = sids(runtime.getVariable(id, EXTRA_AGENT_TASKS));
+    if (extra.isEmpty() || !("task.wrapup".equals(type) || "task.completed".equals(type))) {
+      return null;
+    }
+    if (extra.contains(task)) {
+      if ("task.completed".equals(type)) {
+        extra.remove(task);
+        runtime.setVariable(id, EXTRA_AGENT_TASKS, String.join(",", extra));
+      }
+      return ApplyOutcome.ignored("a further agent left; the interaction goes on");
+    }
+    if (task.equals(runtime.getVariable(id, "taskSid"))) {
+      if ("task.completed".equals(type)) {
+        String next = extra.remove(0);
+        runtime.setVariable(id, EXTRA_AGENT_TASKS, String.join(",", extra));
+        runtime.setVariable(id, "taskSid", next);
+        handedOver.add(task);
+        runtime.setVariable(id, HANDED_OVER_TASKS, String.join(",", handedOver));
+      }
+      return ApplyOutcome.ignored("another agent is still on the interaction");
+    }
+    return null;
+  }
+
+  private static List<String> sids(Object value) {
+    List<String> list = new java.util.ArrayList<>();
+    if (value != null) {
+      for (String s : value.toString().split(",")) {
+        if (!s.isBlank()) {
+          list.add(s.trim());
+        }
+      }
+    }
+    return list;
+  }
+
+  private boolean waitsFor(ProcessInstance instance, String message) {
+    return runtime.createEventSubscriptionQuery().processInstanceId(instance.getId())
+        .eventType("message").eventName(message).count() > 0;
+  }
+
+  private ApplyOutcome staleForInteractionsMode(ProcessInstance instance, InboxEvent event) {
+    Object channelSid = runtime.getVariable(instance.getId(), "channelSid");
+    String eventChannel = event.param("flexInteractionChannelSid");
+    if (channelSid == null) {
+      return ApplyOutcome.notYet("the interaction is not created yet");
+    }
+    if (eventChannel != null && !eventChannel.equals(channelSid)) {
+      return ApplyOutcome.ignored("event of an earlier interaction channel");
+    }
+    return null;
+  }
+
+  /**
+   * taskrouter mode (no interaction channel): the instance follows the task it created,
+   * {@code routedTaskSid}. Another task's event is stale while the TaskRouter agent phase runs (its
+   * WorkflowTimeout boundary is subscribed); between a re-route and the new task's creation it may
+   * be the new task's, so it waits.
+   */
+  private ApplyOutcome staleForTaskRouterMode(ProcessInstance instance, InboxEvent event) {
+    Object routedTaskSid = runtime.getVariable(instance.getId(), "routedTaskSid");
+    if (routedTaskSid == null) {
+      return ApplyOutcome.notYet("the task is not created yet");
+    }
+    if (routedTaskSid.equals(event.taskSid())) {
+      return null;
+    }
+    boolean inAgentPhase = runtime.createEventSubscriptionQuery().processInstanceId(instance.getId())
+        .eventType("message").eventName(WORKFLOW_TIMEOUT).count() > 0;
+    return inAgentPhase ? ApplyOutcome.ignored("event of another task of the conversation")
+        : ApplyOutcome.notYet("the re-routed task is not created yet");
+  }
+
   private ApplyOutcome correlate(ProcessInstance instance, String message,
       Map<String, Object> variables) {
     // looking first keeps the expected "not yet" out of the engine's error log; the exception
@@ -144,7 +280,7 @@ public class LifecycleApplier {
     }
     try {
       runtime.createMessageCorrelation(message)
-          .processInstanceBusinessKey(instance.getBusinessKey())
+          .processInstanceId(instance.getId())
           .setVariables(variables)
           .correlateWithResult();
       return ApplyOutcome.applied(message);
@@ -155,8 +291,13 @@ public class LifecycleApplier {
 
   /** The conversation's running lifecycle instance, found by business key. */
   public ProcessInstance running(String conversationSid) {
+    return running(PROCESS_KEY, conversationSid);
+  }
+
+  /** The conversation's running instance of the given process, found by business key. */
+  public ProcessInstance running(String processKey, String conversationSid) {
     List<ProcessInstance> instances = runtime.createProcessInstanceQuery()
-        .processDefinitionKey(PROCESS_KEY)
+        .processDefinitionKey(processKey)
         .processInstanceBusinessKey(conversationSid)
         .listPage(0, 1);
     return instances.isEmpty() ? null : instances.get(0);

@@ -310,6 +310,9 @@ public class ConversationsApi implements SimApi {
     List<Map<String, Object>> items = new ArrayList<>();
     for (Conversation c : state.conversations.values()) {
       for (Participant p : c.participants.values()) {
+        if (address != null && state.lookupHiddenAddresses.contains(address)) {
+          continue;
+        }
         if ((address != null && address.equals(p.address))
             || (identity != null && identity.equals(p.identity))) {
           items.add(participantConversation(c, p));
@@ -435,7 +438,48 @@ public class ConversationsApi implements SimApi {
     }
   }
 
+  private SimResponse roles(SimRequest r) {
+    String service = r.seg(1);
+    if (!service.equals(state.defaultChatServiceSid) && !state.serviceWebhooks.containsKey(service)) {
+      throw SimError.notFound(r.path());
+    }
+    List<Map<String, Object>> roles = List.of(
+        role(service, ConversationsEngine.ROLE_CHANNEL_USER, "channel user", List.of("sendMessage",
+            "sendMediaMessage", "leaveConversation", "editOwnMessage", "editOwnMessageAttributes",
+            "deleteOwnMessage", "editOwnParticipantAttributes")),
+        role(service, ConversationsEngine.ROLE_AGENT, "agent", List.of("sendMessage",
+            "sendMediaMessage", "leaveConversation", "editConversationAttributes", "editOwnMessage",
+            "editOwnMessageAttributes", "deleteOwnMessage")));
+    if (r.is("GET", 3)) {
+      return SimResponse.ok(Paging.page(r, "roles", BASE + "/Services/" + service + "/Roles", roles));
+    }
+    if (r.is("GET", 4)) {
+      return roles.stream().filter(m -> r.seg(3).equals(m.get("sid"))).findFirst()
+          .map(SimResponse::ok).orElseThrow(() -> SimError.notFound(r.path()));
+    }
+    throw new SimError(403, 20403, "The sandbox's roles are read only");
+  }
+
+  private static Map<String, Object> role(String service, String sid, String name,
+      List<String> permissions) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sid", sid);
+    m.put("account_sid", SimState.ACCOUNT);
+    m.put("chat_service_sid", service);
+    m.put("friendly_name", name);
+    m.put("type", "conversation");
+    m.put("permissions", permissions);
+    m.put("date_created", "2024-01-01T00:00:00Z");
+    m.put("date_updated", "2024-01-01T00:00:00Z");
+    m.put("url", BASE + "/Services/" + service + "/Roles/" + sid);
+    return m;
+  }
+
   private SimResponse services(SimRequest r) {
+    // /Services/{IS}/Roles: the Flex Chat Service's built-in roles (read only)
+    if (r.size() >= 3 && "Roles".equals(r.seg(2))) {
+      return roles(r);
+    }
     // /Services/{IS}/Configuration/Webhooks
     if (r.size() == 4 && "Configuration".equals(r.seg(2)) && "Webhooks".equals(r.seg(3))) {
       String service = r.seg(1);

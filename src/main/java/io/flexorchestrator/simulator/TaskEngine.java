@@ -18,7 +18,9 @@ import org.springframework.stereotype.Component;
 /**
  * TaskRouter's task and reservation state machine (pending, reserved, assigned, wrapping,
  * completed, canceled) with its event callbacks, plus what Flex does around it for interaction
- * tasks: the accepting agent joins the conversation, and leaves it on completion. Invalid
+ * tasks: the accepting agent joins the conversation, and leaves it on completion. Tasks created
+ * through the Task API (custom orchestration, no interaction) get neither: Flex's orchestration is
+ * off for them, their creator adds and removes the agent. Invalid
  * transitions answer 400 with code 20001, as TaskRouter does. Runs under the state lock.
  */
 @Component
@@ -106,7 +108,11 @@ public class TaskEngine {
     t.everAccepted = true;
     events.reservation("reservation.accepted", t, r, "Reservation " + r.sid + " accepted");
     joinChannel(t, r);
-    joinConversation(t, r.workerSid);
+    if (t.interactionSid != null) {
+      // Flex UI orchestration: only for tasks of the Interactions API; a task created through the
+      // Task API (custom orchestration) leaves adding the agent to its creator
+      joinConversation(t, r.workerSid);
+    }
   }
 
   void reject(Task t) {
@@ -144,7 +150,7 @@ public class TaskEngine {
     t.reason = reason == null ? "" : reason;
     status(t, "completed");
     events.task("task.completed", t, "Task " + t.sid + " completed");
-    if (r != null) {
+    if (r != null && t.interactionSid != null) {
       leaveConversation(t, r.workerSid);
     }
   }
@@ -206,16 +212,27 @@ public class TaskEngine {
 
   String pickWorker(Task t) {
     Map<String, Object> attrs = SimJson.lenientObject(t.attributes);
+    // the orchestrator's transfer workflow filter: agents already on the conversation are excluded
+    java.util.Set<Object> excluded = attrs.get("transfer_excluded_workers") instanceof List<?> l
+        ? new java.util.HashSet<>(l) : java.util.Set.of();
     for (Object candidate : new Object[] {t.preferredWorkerSid, attrs.get("known_worker_sid"),
         attrs.get("KnownAgentWorkerSid"), attrs.get("knownWorkerSid")}) {
-      if (candidate instanceof String s && state.workers.containsKey(s)) {
+      if (candidate instanceof String s && state.workers.containsKey(s) && !excluded.contains(s)) {
         return s;
+      }
+    }
+    // known-agent workflow by contact_uri (see setup/known-agent-workflow.json)
+    if (attrs.get("contact_uri") instanceof String uri && !uri.isBlank()) {
+      for (Worker w : state.workers.values()) {
+        if (uri.equals(SimJson.lenientObject(w.attributes).get("contact_uri"))) {
+          return w.sid;
+        }
       }
     }
     Worker best = null;
     long bestLoad = Long.MAX_VALUE;
     for (Worker w : state.workers.values()) {
-      if (!w.available) {
+      if (!w.available || excluded.contains(w.sid)) {
         continue;
       }
       long load = state.tasks.values().stream()

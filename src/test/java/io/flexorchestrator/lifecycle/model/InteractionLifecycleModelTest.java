@@ -53,7 +53,10 @@ import org.junit.jupiter.api.Test;
 class InteractionLifecycleModelTest {
 
   static final Set<String> DELEGATES = Set.of("loadConversationContext", "setCloseTimers",
-      "sendMessage", "createInteraction", "closeInteractionChannel", "inviteToWorkflow");
+      "sendMessage", "createInteraction", "closeInteractionChannel", "inviteToWorkflow",
+      // taskrouter mode
+      "createTask", "addAgentToConversation", "removeAgentFromConversation", "closeConversation",
+      "cancelTask");
   static final Set<String> MESSAGE_KEYS = Set.of("greeting", "out-of-hours", "workflow-timeout",
       "closing", "task-canceled");
   static final Set<String> MESSAGES = Set.of("ReservationAccepted", "ReservationNotAccepted",
@@ -198,15 +201,21 @@ class InteractionLifecycleModelTest {
   @Test
   void boundaryMessagesOnTheAgentPhaseAreInterrupting() {
     List<String> onAgentPhase = new ArrayList<>();
+    List<String> onTaskRouterAgentPhase = new ArrayList<>();
     for (BoundaryEvent boundary : bpmn.getModelElementsByType(BoundaryEvent.class)) {
       assertThat(boundary.cancelActivity()).isTrue();
       if (boundary.getAttachedTo().getId().equals("subprocess-agent-phase")) {
         onAgentPhase.add(boundary.getId());
       }
+      if (boundary.getAttachedTo().getId().equals("subprocess-agent-phase-taskrouter")) {
+        onTaskRouterAgentPhase.add(boundary.getId().replace("-taskrouter", ""));
+      }
     }
     assertThat(onAgentPhase).containsExactlyInAnyOrder("boundary-workflow-timeout",
         "boundary-task-canceled", "boundary-task-deleted", "boundary-task-system-deleted",
         "boundary-conversation-closed");
+    // taskrouter mode: the same endings, on its own agent phase (only one of both ever runs)
+    assertThat(onTaskRouterAgentPhase).containsExactlyInAnyOrderElementsOf(onAgentPhase);
   }
 
   @Test

@@ -72,6 +72,11 @@ class InteractionLifecycleProcessTest {
   RecordingDelegate createInteraction;
   RecordingDelegate closeInteractionChannel;
   RecordingDelegate inviteToWorkflow;
+  RecordingDelegate createTask;
+  RecordingDelegate addAgentToConversation;
+  RecordingDelegate removeAgentFromConversation;
+  RecordingDelegate closeConversation;
+  RecordingDelegate cancelTask;
 
   @BeforeEach
   void setUp() {
@@ -110,7 +115,20 @@ class InteractionLifecycleProcessTest {
     inviteToWorkflow = register("inviteToWorkflow",
         execution -> execution.setVariable("lastInviteSid", "KG0000000000000000000000000000000"
             + execution.getVariable("rerouteAttempts")));
+    createTask = register("createTask", execution -> {
+      execution.setVariable("routedTaskSid", "WT0000000000000000000000000000000"
+          + createTaskCount++);
+      execution.setVariable("taskCreatedAt", new Date());
+    });
+    addAgentToConversation = register("addAgentToConversation",
+        execution -> execution.setVariable("agentIdentity", "agent_alice"));
+    removeAgentFromConversation = register("removeAgentFromConversation", execution -> { });
+    closeConversation = register("closeConversation",
+        execution -> execution.setVariable("conversationClosedAt", new Date()));
+    cancelTask = register("cancelTask", execution -> execution.setVariable("taskEndedAt", new Date()));
   }
+
+  int createTaskCount;
 
   @AfterEach
   void tearDown() {
@@ -158,6 +176,11 @@ class InteractionLifecycleProcessTest {
     assertEnded(pi, "end-completed", "completed");
     assertThat(sendMessage.calls()).isEmpty();
     assertThat(inviteToWorkflow.calls()).isEmpty();
+    assertThat(createTask.calls()).isEmpty();
+    assertThat(addAgentToConversation.calls()).isEmpty();
+    assertThat(removeAgentFromConversation.calls()).isEmpty();
+    assertThat(closeConversation.calls()).isEmpty();
+    assertThat(cancelTask.calls()).isEmpty();
     assertThat(closeInteractionChannel.activityIds()).containsExactly("task-close-interaction-channel");
     assertThat(closeInteractionChannel.lastCall().variables()).contains(
         entry("interactionSid", "KD00000000000000000000000000000001"),
@@ -467,6 +490,221 @@ class InteractionLifecycleProcessTest {
     assertEnded(pi, "end-completed", "completed");
     assertThat(closeInteractionChannel.calls()).hasSize(1);
     assertThat(sendMessage.calls()).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ taskrouter mode (issue 10)
+
+  static final String TR_PROXY = "+15550003333";
+
+  @Test
+  @DisplayName("taskrouter: accepted → agent added, wrapup → agent removed, completed → conversation closed")
+  void taskRouterHappyPath() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    assertThat(variables(pi)).contains(entry("routingMode", "taskrouter"),
+        entry("routedTaskSid", "WT00000000000000000000000000000000"));
+    assertThat(createTask.lastCall().activityId()).isEqualTo("task-create-task");
+    assertThat(createTask.lastCall().variables()).contains(entry("taskChannel", "chat"),
+        entry("conversationSid", CH)).doesNotContainKey("targetWorkflowSid");
+
+    correlate(RESERVATION_ACCEPTED, accepted());
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-wrapup-taskrouter");
+    assertThat(addAgentToConversation.lastCall().variables())
+        .containsEntry("workerSid", "WK00000000000000000000000000000001");
+    correlate(TASK_WRAPUP, Map.of("taskSid", TASK));
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-completion-taskrouter");
+    correlate(TASK_COMPLETED, Map.of("taskSid", TASK));
+
+    BpmnAwareTests.assertThat(pi).hasPassedInOrder("gateway-routing-mode", "task-create-task",
+        "catch-reservation-accepted-taskrouter", "task-add-agent-to-conversation",
+        "catch-task-wrapup-taskrouter", "task-remove-agent-from-conversation",
+        "catch-task-completed-taskrouter", "end-agent-phase-taskrouter", "task-close-conversation",
+        "end-completed");
+    assertEnded(pi, "end-completed", "completed");
+    assertThat(removeAgentFromConversation.activityIds())
+        .containsExactly("task-remove-agent-from-conversation");
+    assertThat(closeConversation.activityIds()).containsExactly("task-close-conversation");
+    assertThat(closeConversation.lastCall().variables()).containsEntry("longLived", false);
+    assertNoInteractionsApi();
+    assertThat(cancelTask.calls()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("taskrouter: completed before wrapup → agent removed after completion, conversation closed")
+  void taskRouterCompletedBeforeWrapup() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    correlate(RESERVATION_ACCEPTED, accepted());
+    correlate(TASK_COMPLETED, Map.of("taskSid", TASK));
+
+    BpmnAwareTests.assertThat(pi).hasPassedInOrder("catch-task-completed-before-wrapup-taskrouter",
+        "task-remove-agent-after-completion", "task-close-conversation");
+    assertEnded(pi, "end-completed", "completed");
+    assertNoInteractionsApi();
+  }
+
+  @Test
+  @DisplayName("taskrouter: wrapup before accepted, late acceptance (no agent added), then completed")
+  void taskRouterWrapupBeforeAccepted() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    correlate(TASK_WRAPUP, Map.of("taskSid", TASK));
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-completion-or-acceptance-taskrouter");
+    correlate(RESERVATION_ACCEPTED, accepted());
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-completion-taskrouter");
+    correlate(TASK_COMPLETED, Map.of("taskSid", TASK));
+
+    BpmnAwareTests.assertThat(pi).hasPassed("catch-reservation-accepted-late-taskrouter")
+        .hasNotPassed("task-add-agent-to-conversation");
+    assertEnded(pi, "end-completed", "completed");
+  }
+
+  @Test
+  @DisplayName("taskrouter: wrapup then completed without acceptance; completed while waiting for the agent")
+  void taskRouterCompletedWithoutAcceptance() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    correlate(TASK_WRAPUP, Map.of("taskSid", TASK));
+    correlate(TASK_COMPLETED, Map.of("taskSid", TASK));
+    BpmnAwareTests.assertThat(pi).hasPassed("catch-task-completed-without-accept-taskrouter");
+    assertEnded(pi, "end-completed", "completed");
+
+    ProcessInstance second = startAndRouteTaskRouter();
+    correlate(TASK_COMPLETED, Map.of("taskSid", TASK));
+    BpmnAwareTests.assertThat(second).hasPassed("catch-task-completed-before-accept-taskrouter");
+    assertEnded(second, "end-completed", "completed");
+    assertThat(addAgentToConversation.calls()).isEmpty();
+    assertThat(removeAgentFromConversation.calls()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("taskrouter + long-lived: no close timers; the close delegate sees longLived (→ inactive)")
+  void taskRouterLongLived() {
+    context.put("longLived", true);
+    ProcessInstance pi = startAndRouteTaskRouter();
+    completeNormally();
+
+    assertThat(setCloseTimers.calls()).isEmpty();
+    assertEnded(pi, "end-completed", "completed");
+    assertThat(closeConversation.lastCall().variables()).containsEntry("longLived", true);
+  }
+
+  @Test
+  @DisplayName("taskrouter: workflow timeout → message, NEW task in the fallback workflow, then completed")
+  void taskRouterWorkflowTimeoutOnceThenCompleted() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    correlate(WORKFLOW_TIMEOUT, Map.of("taskSid", TASK));
+
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-agent-taskrouter")
+        .hasPassedInOrder("boundary-workflow-timeout-taskrouter",
+            "gateway-reroute-attempts-left-taskrouter", "task-send-workflow-timeout-message-taskrouter",
+            "task-create-task-in-fallback-workflow");
+    assertThat(rerouteAttempts(pi)).isEqualTo(1);
+    assertThat(createTask.activityIds())
+        .containsExactly("task-create-task", "task-create-task-in-fallback-workflow");
+    assertThat(createTask.lastCall().variables())
+        .containsEntry("targetWorkflowSid", "WW00000000000000000000000000fallback");
+    assertThat(variables(pi)).containsEntry("routedTaskSid", "WT00000000000000000000000000000001")
+        .doesNotContainKey("targetWorkflowSid");
+    assertThat(sendMessage.values("messageKey")).containsExactly("workflow-timeout");
+
+    completeNormally();
+    assertEnded(pi, "end-completed", "completed");
+    assertNoInteractionsApi();
+  }
+
+  @Test
+  @DisplayName("taskrouter: workflow timeouts until maxRerouteAttempts → closing message, conversation closed")
+  void taskRouterWorkflowTimeoutsUntilMax() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    correlate(WORKFLOW_TIMEOUT, Map.of("taskSid", TASK));
+    correlate(WORKFLOW_TIMEOUT, Map.of("taskSid", TASK));
+    correlate(WORKFLOW_TIMEOUT, Map.of("taskSid", TASK));
+
+    BpmnAwareTests.assertThat(pi).hasPassedInOrder("task-send-closing-message-taskrouter",
+        "task-close-conversation-timed-out", "end-timed-out");
+    assertEnded(pi, "end-timed-out", "timed-out");
+    assertThat(createTask.calls()).hasSize(3);
+    assertThat(sendMessage.values("messageKey"))
+        .containsExactly("workflow-timeout", "workflow-timeout", "closing");
+    assertThat(closeConversation.activityIds()).containsExactly("task-close-conversation-timed-out");
+    assertNoInteractionsApi();
+  }
+
+  @Test
+  @DisplayName("taskrouter: task canceled before acceptance → message and close; after acceptance → close")
+  void taskRouterCanceled() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    correlate(TASK_CANCELED, Map.of("taskSid", TASK, "cancelReason", "Task TTL Exceeded"));
+    assertEnded(pi, "end-canceled-before-accept", "canceled-before-accept");
+    assertThat(sendMessage.activityIds()).containsExactly("task-send-task-canceled-message-taskrouter");
+    assertThat(closeConversation.activityIds())
+        .containsExactly("task-close-conversation-canceled-before-accept");
+
+    ProcessInstance second = startAndRouteTaskRouter();
+    correlate(RESERVATION_ACCEPTED, accepted());
+    correlate(TASK_CANCELED, Map.of("taskSid", TASK, "cancelReason", "canceled by supervisor"));
+    assertEnded(second, "end-canceled", "canceled");
+    assertThat(closeConversation.activityIds()).containsExactly(
+        "task-close-conversation-canceled-before-accept", "task-close-conversation-canceled");
+    assertNoInteractionsApi();
+  }
+
+  @Test
+  @DisplayName("taskrouter: task deleted → nothing (conversation kept); system-deleted → conversation closed")
+  void taskRouterDeletedVsSystemDeleted() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    correlate(RESERVATION_ACCEPTED, accepted());
+    correlate(TASK_DELETED, Map.of("taskSid", TASK));
+    assertEnded(pi, "end-task-deleted", "task-deleted");
+    assertThat(closeConversation.calls()).isEmpty();
+    assertThat(cancelTask.calls()).isEmpty();
+
+    ProcessInstance second = startAndRouteTaskRouter();
+    correlate(RESERVATION_ACCEPTED, accepted());
+    correlate(TASK_SYSTEM_DELETED, Map.of("taskSid", TASK));
+    assertEnded(second, "end-system-deleted", "system-deleted");
+    assertThat(closeConversation.activityIds()).containsExactly("task-close-conversation-system-deleted");
+    assertNoInteractionsApi();
+  }
+
+  @Test
+  @DisplayName("taskrouter: conversation closed with the task open → the Task API cancels/completes it")
+  void taskRouterConversationClosed() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    correlate(RESERVATION_ACCEPTED, accepted());
+    correlate(CONVERSATION_CLOSED, Map.of("conversationClosedAt", new Date()));
+
+    assertEnded(pi, "end-conversation-closed", "conversation-closed");
+    assertThat(cancelTask.activityIds()).containsExactly("task-cancel-task-conversation-closed");
+    assertThat(cancelTask.lastCall().variables()).containsKey("routedTaskSid");
+    assertThat(closeConversation.calls()).isEmpty();
+    assertNoInteractionsApi();
+  }
+
+  @Test
+  @DisplayName("taskrouter: conversation closed when creating the task → closed-before-routing")
+  void taskRouterConversationClosedAtCreate() {
+    context.put("proxyAddress", TR_PROXY);
+    createTask.fail(new BpmnError("CONVERSATION_CLOSED"));
+    ProcessInstance pi = start();
+    executeJobs();
+
+    BpmnAwareTests.assertThat(pi).hasPassed("boundary-create-task-conversation-closed");
+    assertEnded(pi, "end-closed-before-routing", "closed-before-routing");
+    assertNoInteractionsApi();
+  }
+
+  private ProcessInstance startAndRouteTaskRouter() {
+    context.put("channelType", "sms");
+    context.put("proxyAddress", TR_PROXY);
+    ProcessInstance pi = start();
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-agent-taskrouter");
+    assertOneSubscriptionPerMessageName();
+    return pi;
+  }
+
+  private void assertNoInteractionsApi() {
+    assertThat(createInteraction.calls()).isEmpty();
+    assertThat(closeInteractionChannel.calls()).isEmpty();
+    assertThat(inviteToWorkflow.calls()).isEmpty();
   }
 
   // ------------------------------------------------------------------ helpers

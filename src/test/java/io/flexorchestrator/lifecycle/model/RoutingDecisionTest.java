@@ -118,6 +118,25 @@ class RoutingDecisionTest {
     assertThat(attributes(result).path("out_of_hours").asBoolean()).isTrue();
   }
 
+  @ParameterizedTest(name = "demo address {0} → taskrouter mode, chat, even out of hours")
+  @CsvSource({"+15550003333, true", "+15550003334, false"})
+  void taskRouterDemoAddress(String proxyAddress, boolean withinBusinessHours) {
+    inputs.put("channelType", "sms");
+    inputs.put("proxyAddress", proxyAddress);
+    inputs.put("withinBusinessHours", withinBusinessHours);
+    DmnDecisionRuleResult result = evaluate();
+    assertThat(result).containsEntry("routingMode", "taskrouter").containsEntry("taskChannel", "chat")
+        .containsEntry("workflowSid", "");
+  }
+
+  @Test
+  @DisplayName("other addresses stay in interactions mode")
+  void otherAddressesInteractionsMode() {
+    inputs.put("channelType", "sms");
+    inputs.put("proxyAddress", "+15550001111");
+    assertThat(evaluate()).containsEntry("routingMode", "interactions");
+  }
+
   @ParameterizedTest(name = "channel {0} → task channel chat, priority {1}, timeout {2}")
   @CsvSource({"whatsapp, 5, 86400", "sms, 5, 86400", "chat, 10, 3600"})
   void channelDefaults(String channel, int priority, int timeout) {
