@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -100,6 +101,14 @@ public class InboxProcessor implements DisposableBean {
   }
 
   void process(long id) {
+    try {
+      apply(id);
+    } finally {
+      MDC.remove("conversationSid");
+    }
+  }
+
+  private void apply(long id) {
     ApplyOutcome outcome = null;
     RuntimeException failure = null;
     InboxEvent[] event = new InboxEvent[1];
@@ -111,7 +120,11 @@ public class InboxProcessor implements DisposableBean {
             return null; // applied or settled meanwhile (another thread or node)
           }
           event[0] = pending.get();
+          MDC.put("conversationSid", event[0].conversationSid());
           guard.lock(event[0].conversationSid());
+          if (inbox.hasEarlierUntried(event[0].conversationSid(), id)) {
+            return ApplyOutcome.WAIT_TURN; // nothing done yet: no rollback needed
+          }
           ApplyOutcome result = applier.apply(event[0]);
           if (result.kind() == ApplyOutcome.Kind.NOT_YET) {
             status.setRollbackOnly();
@@ -132,6 +145,10 @@ public class InboxProcessor implements DisposableBean {
       }
     }
     if (event[0] == null && failure == null) {
+      return;
+    }
+    if (outcome == ApplyOutcome.WAIT_TURN) {
+      inbox.deferBriefly(id, Duration.ofMillis(100));
       return;
     }
     if (failure != null) {

@@ -16,5 +16,17 @@ public final class LifecycleMessages {
   public static final String CONVERSATION_CLOSED = "ConversationClosed";
   public static final String CONVERSATION_INACTIVE = "ConversationInactive";
 
+  // agent operations (processes transfer-interaction and park-interaction, see docs/design.md)
+  public static final String TRANSFER_PROCESS_KEY = "transfer-interaction";
+  public static final String PARK_PROCESS_KEY = "park-interaction";
+  public static final String TRANSFER_ACCEPTED = "TransferAccepted";
+  public static final String TRANSFER_FAILED = "TransferFailed";
+  public static final String UNPARK_REQUESTED = "UnparkRequested";
+  public static final String PARKED_CUSTOMER_MESSAGE = "ParkedCustomerMessage";
+  /** Lifecycle variable: tasks handed over by a cold transfer or a park, whose events are ignored. */
+  public static final String HANDED_OVER_TASKS = "handedOverTaskSids";
+  /** Lifecycle variable: accepted tasks of further agents (warm transfer) besides {@code taskSid}. */
+  public static final String EXTRA_AGENT_TASKS = "extraAgentTaskSids";
+
   private LifecycleMessages() {}
 }

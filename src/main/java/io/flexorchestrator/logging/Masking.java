@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /** Masks customer addresses (phone numbers, emails) before they reach a log line. */
 public final class Masking {
 
-  private static final Pattern PHONE = Pattern.compile("(\\+?\\d{2,4})\\d{3,}(\\d{4})");
+  private static final Pattern PHONE = Pattern.compile("(?<!\\w)(\\+?\\d{2,4})\\d{3,}(\\d{4})(?!\\w)");
   private static final Pattern EMAIL = Pattern.compile("([A-Za-z0-9])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+)");
 
   private Masking() {}

@@ -244,6 +244,23 @@ public class SimControlController {
     return ResponseEntity.ok(next.toJson());
   }
 
+  /**
+   * {@code PUT /sim/control/lookups {"hideAddress": "+1555…"}} (or {@code "showAddress"}): the
+   * ParticipantConversations lookup misses that address, as if its conversation were created
+   * between an outbound's lookup and its participant add (the 50416 race).
+   */
+  @PutMapping("/lookups")
+  public ResponseEntity<Object> configureLookups(@RequestBody(required = false) Map<String, Object> body) {
+    Map<String, Object> b = required(body);
+    if (b.get("hideAddress") instanceof String hide) {
+      state.lookupHiddenAddresses.add(hide);
+    }
+    if (b.get("showAddress") instanceof String show) {
+      state.lookupHiddenAddresses.remove(show);
+    }
+    return ResponseEntity.ok((Object) Map.of("hiddenAddresses", List.copyOf(state.lookupHiddenAddresses)));
+  }
+
   @GetMapping("/faults")
   public Map<String, Object> faults() {
     return faults.faults().toJson();

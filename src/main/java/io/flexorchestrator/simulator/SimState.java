@@ -41,6 +41,8 @@ public class SimState {
   private final PublicUrl publicUrl;
 
   final Map<String, Conversation> conversations = new LinkedHashMap<>();
+  /** Addresses ParticipantConversations does not find (to force the outbound 50416 race in tests). */
+  final java.util.Set<String> lookupHiddenAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
   final Map<String, Address> addresses = new LinkedHashMap<>();
   final Map<String, ServiceWebhooks> serviceWebhooks = new LinkedHashMap<>();
   final Map<String, Interaction> interactions = new LinkedHashMap<>();

@@ -34,8 +34,10 @@ import org.springframework.stereotype.Component;
  * Sends webhooks to the app the way Twilio does: form-encoded POST, {@code X-Twilio-Signature}
  * over the configured (public) URL, {@code I-Twilio-Idempotency-Token}, {@code TwilioProxy/1.1}.
  * A URL under the public base is delivered to the local listener (public and local may differ
- * behind a proxy). Post-events go out asynchronously, in order, on their own thread, and are
- * redelivered with the same token after a non-2xx or a timeout.
+ * behind a proxy), or to {@code orchestrator.sim.webhook-target} when set (e.g. a load balancer in
+ * front of several nodes; the signature stays over the public URL). Post-events go out
+ * asynchronously, in order, on their own thread, and are redelivered with the same token after a
+ * non-2xx or a timeout.
  */
 @Component
 @ConditionalOnProperty(name = "orchestrator.sandbox", havingValue = "true")
@@ -57,19 +59,30 @@ public class WebhookSender {
       .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
   // several at once, as Twilio does: no ordering between deliveries is promised
   private final ExecutorService delivery = Executors.newFixedThreadPool(8, r -> thread(r, "sim-webhooks"));
+  // one lane per conversation (8 lanes): a conversation's events leave in the order they happened,
+  // different conversations' in parallel
+  private final ExecutorService[] lanes = java.util.stream.IntStream.range(0, 8)
+      .mapToObj(i -> Executors.newSingleThreadExecutor(r -> thread(r, "sim-webhooks-" + i)))
+      .toArray(ExecutorService[]::new);
+  private static final java.util.regex.Pattern CONVERSATION =
+      java.util.regex.Pattern.compile("CH[0-9a-f]{32}");
   private final ScheduledExecutorService retries =
       Executors.newSingleThreadScheduledExecutor(r -> thread(r, "sim-webhook-retries"));
   private final AtomicLong generation = new AtomicLong();
   private final Deque<Map<String, Object>> deliveries = new ArrayDeque<>();
   private final long retryDelayMs;
   private final int maxRetries;
+  private final String target;
 
   public WebhookSender(PublicUrl publicUrl,
       @Value("${orchestrator.sim.webhook-retry-delay-ms:1000}") long retryDelayMs,
-      @Value("${orchestrator.sim.webhook-max-retries:3}") int maxRetries) {
+      @Value("${orchestrator.sim.webhook-max-retries:3}") int maxRetries,
+      @Value("${orchestrator.sim.webhook-target:}") String target) {
     this.publicUrl = publicUrl;
     this.retryDelayMs = retryDelayMs;
     this.maxRetries = maxRetries;
+    this.target = target == null || target.isBlank() ? null
+        : target.endsWith("/") ? target.substring(0, target.length() - 1) : target;
   }
 
   /**
@@ -78,7 +91,16 @@ public class WebhookSender {
    */
   void send(String url, String token, Duration timeout, IntFunction<Map<String, String>> paramsForAttempt) {
     long gen = generation.get();
-    delivery.execute(() -> attempt(gen, url, token, timeout, paramsForAttempt, 0));
+    lane(paramsForAttempt.apply(0)).execute(() -> attempt(gen, url, token, timeout, paramsForAttempt, 0));
+  }
+
+  private ExecutorService lane(Map<String, String> params) {
+    String key = params.get("ConversationSid");
+    if (key == null && params.get("TaskAttributes") != null) {
+      java.util.regex.Matcher m = CONVERSATION.matcher(params.get("TaskAttributes"));
+      key = m.find() ? m.group() : params.get("TaskSid");
+    }
+    return key == null ? delivery : lanes[Math.floorMod(key.hashCode(), lanes.length)];
   }
 
   /** A synchronous delivery (pre-events: Twilio waits for the answer). */
@@ -168,11 +190,11 @@ public class WebhookSender {
     }
   }
 
-  /** The configured URL, with its public base swapped for the local listener. */
+  /** The configured URL, with its public base swapped for the local listener (or the target). */
   String localTarget(String url) {
     String base = publicUrl.base();
     if (url.startsWith(base + "/") || url.equals(base)) {
-      return publicUrl.local() + url.substring(base.length());
+      return (target != null ? target : publicUrl.local()) + url.substring(base.length());
     }
     return url;
   }
@@ -188,6 +210,9 @@ public class WebhookSender {
   void stop() {
     retries.shutdownNow();
     delivery.shutdownNow();
+    for (ExecutorService lane : lanes) {
+      lane.shutdownNow();
+    }
   }
 
   private static Thread thread(Runnable r, String name) {

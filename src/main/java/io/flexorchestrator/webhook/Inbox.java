@@ -106,6 +106,22 @@ public class Inbox {
         Timestamp.class, id).toInstant();
   }
 
+  /**
+   * Whether an earlier event of the conversation has not been tried yet: events are applied in
+   * the order they arrived where they can be (a later one waits for its turn, briefly).
+   */
+  public boolean hasEarlierUntried(String conversationSid, long id) {
+    Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM webhook_inbox WHERE conversation_sid = ?"
+        + " AND status = 'PENDING' AND attempts = 0 AND id < ?", Integer.class, conversationSid, id);
+    return n != null && n > 0;
+  }
+
+  /** Puts the event back for a moment without counting an attempt. */
+  public void deferBriefly(long id, Duration delay) {
+    jdbc.update("UPDATE webhook_inbox SET next_attempt_at = ? WHERE id = ? AND status = 'PENDING'",
+        Timestamp.from(Instant.now().plus(delay)), id);
+  }
+
   /** Pending events that are due, oldest first. */
   public List<Long> due(int limit) {
     return jdbc.queryForList("SELECT id FROM webhook_inbox WHERE status = 'PENDING'"

@@ -67,6 +67,13 @@ public class TaskRouterEventParser {
     if (channelSid != null) {
       params.put("flexInteractionChannelSid", channelSid);
     }
+    // agent operations: a transfer's or an unpark's invite task (see docs/design.md)
+    for (String marker : List.of("orchestratorTransferId", "transferMode", "orchestratorParkId")) {
+      String value = text(attributes, marker);
+      if (value != null) {
+        params.put(marker, value);
+      }
+    }
     String interactionSid = text(attributes, "flexInteractionSid");
     if (interactionSid != null) {
       params.put("flexInteractionSid", interactionSid);

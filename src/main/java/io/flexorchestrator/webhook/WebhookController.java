@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.MDC;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -55,12 +56,17 @@ public class WebhookController {
     WebhookRequest request = reader.read(http);
     verifier.verify(request);
     Optional<InboxEvent> event = parser.apply(request);
-    String outcome = "ignored";
-    if (event.isPresent()) {
-      Optional<Long> id = inbox.accept(event.get());
-      outcome = id.isPresent() ? "accepted" : "duplicate";
-      id.ifPresent(processor::submit);
+    try {
+      event.map(InboxEvent::conversationSid).ifPresent(sid -> MDC.put("conversationSid", sid));
+      String outcome = "ignored";
+      if (event.isPresent()) {
+        Optional<Long> id = inbox.accept(event.get());
+        outcome = id.isPresent() ? "accepted" : "duplicate";
+        id.ifPresent(processor::submit);
+      }
+      metrics.received(endpoint, request.param("EventType"), outcome, System.nanoTime() - started);
+    } finally {
+      MDC.remove("conversationSid");
     }
-    metrics.received(endpoint, request.param("EventType"), outcome, System.nanoTime() - started);
   }
 }

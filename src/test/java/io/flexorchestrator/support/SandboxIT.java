@@ -15,6 +15,13 @@ public abstract class SandboxIT {
   @LocalServerPort
   protected int port;
 
+  /** Every test starts without injected Twilio faults or rate limits, whatever ran before. */
+  @org.junit.jupiter.api.BeforeEach
+  void noSimulatorFaults() {
+    sim().put("/sim/control/faults", java.util.Map.of("rate", 0, "statuses", java.util.List.of()));
+    sim().put("/sim/control/limits", java.util.Map.of("interactionsPerSecond", 0));
+  }
+
   protected HttpJson sim() {
     return new HttpJson(port);
   }

@@ -1,0 +1,344 @@
+package io.flexorchestrator.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flexorchestrator.support.HttpJson;
+import io.flexorchestrator.support.Sandbox;
+import io.flexorchestrator.support.SandboxIT;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.history.HistoricVariableInstance;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Agent operations through the API and the simulator: outbound, transfers, park, customers. */
+class AgentOperationsIT extends SandboxIT {
+
+  static final String ALICE = "WK5a5db0c5a5db0c5a5db0c5a5db0c0001";
+  static final String BOB = "WK5a5db0c5a5db0c5a5db0c5a5db0c0002";
+  static final String CAROL = "WK5a5db0c5a5db0c5a5db0c5a5db0c0003";
+  static final String QUEUE = "WQ5a5db0c5a5db0c5a5db0c5a5db0c5a5d";
+  static final String PROXY = "+15550001111";
+
+  @Autowired HistoryService history;
+  @Autowired RuntimeService runtime;
+  private Sandbox sandbox;
+
+  @BeforeEach
+  void manualAgents() {
+    sandbox = new Sandbox(sim(), history);
+    sandbox.agents("manual");
+  }
+
+  private HttpJson.Reply outbound(Map<String, Object> extra) {
+    Map<String, Object> body = new HashMap<>(Map.of("channel", "sms", "from", PROXY,
+        "workerSid", ALICE, "queueSid", QUEUE));
+    body.putAll(extra);
+    return operator().post("/api/interactions/outbound", body);
+  }
+
+  private void accept(String task, String worker) {
+    HttpJson.Reply r = sim().post("/sim/control/tasks/" + task + "/accept",
+        worker == null ? Map.of() : Map.of("workerSid", worker));
+    assertThat(r.status()).as(r.body()).isLessThan(300);
+  }
+
+  private JsonNode task(String ch, String sid) {
+    return sandbox.tasks(ch).stream().filter(t -> t.get("sid").asText().equals(sid)).findFirst()
+        .orElseThrow();
+  }
+
+  private String outcome(String processKey, String ch) {
+    String[] outcome = new String[1];
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      List<HistoricProcessInstance> ended = history.createHistoricProcessInstanceQuery()
+          .processDefinitionKey(processKey).processInstanceBusinessKey(ch).finished()
+          .orderByProcessInstanceEndTime().desc().list();
+      if (ended.isEmpty()) {
+        return false;
+      }
+      HistoricVariableInstance v = history.createHistoricVariableInstanceQuery()
+          .processInstanceId(ended.get(0).getId()).variableName("outcome").singleResult();
+      outcome[0] = v == null ? null : String.valueOf(v.getValue());
+      return true;
+    });
+    return outcome[0];
+  }
+
+  private boolean running(String processKey, String ch) {
+    return runtime.createProcessInstanceQuery().processDefinitionKey(processKey)
+        .processInstanceBusinessKey(ch).count() > 0;
+  }
+
+  private Object lifecycleVariable(String ch, String name) {
+    var instance = runtime.createProcessInstanceQuery().processDefinitionKey("interaction-lifecycle")
+        .processInstanceBusinessKey(ch).singleResult();
+    return instance == null ? null : runtime.getVariable(instance.getId(), name);
+  }
+
+  /** An inbound conversation accepted by alice, with the lifecycle in its agent phase. */
+  private String acceptedInbound(String customer) {
+    String ch = sandbox.inbound(customer);
+    String task = sandbox.awaitTask(ch, "pending");
+    accept(task, ALICE);
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> Boolean.TRUE.equals(lifecycleVariable(ch, "agentAccepted")));
+    return ch;
+  }
+
+  // ------------------------------------------------------------ outbound
+
+  @Test
+  void outboundCreatesAnAgentInitiatedInteractionRoutedToTheAgentAndRunsToCompletion() {
+    String customer = Sandbox.newCustomer();
+    HttpJson.Reply reply = outbound(Map.of("to", customer, "body", "Hi, about your order"));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    String ch = reply.json().get("conversationSid").asText();
+    assertThat(reply.json().get("interactionSid").asText()).startsWith("KD");
+    assertThat(reply.json().get("channelSid").asText()).startsWith("UO");
+
+    String task = sandbox.awaitTask(ch, "pending");
+    JsonNode attributes = task(ch, task).get("attributes");
+    assertThat(attributes.get("direction").asText()).isEqualTo("outbound");
+    assertThat(attributes.get("initiatedBy").asText()).isEqualTo("agent");
+    assertThat(sandbox.conversation(ch).get("messages").toString()).contains("about your order");
+    List<JsonNode> creates = sandbox.requests("initiated_by");
+    assertThat(creates.toString()).contains("agent").contains(ALICE).contains(QUEUE);
+
+    accept(task, null); // the sim picks the known agent (worker_sid)
+    assertThat(task(ch, task).toString()).contains(ALICE);
+    // the customer answers: no second lifecycle
+    sandbox.inbound(customer);
+    sandbox.task(task, "wrapup");
+    sandbox.task(task, "complete");
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+    assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("interaction-lifecycle")
+        .processInstanceBusinessKey(ch).count()).isEqualTo(1);
+    // only the outbound request created an interaction; the lifecycle kept it
+    assertThat(sandbox.count(sandbox.requests(ch), "POST", "/flex-api/v1/Interactions")).isEqualTo(1);
+  }
+
+  @Test
+  void outboundWhileTheCustomerIsInAnOpenConversationAnswers409WithItsSid() {
+    String customer = Sandbox.newCustomer();
+    String open = sim().post("/sim/control/conversations", Map.of("from", customer, "to", PROXY))
+        .json().get("conversationSid").asText();
+    HttpJson.Reply reply = outbound(Map.of("to", customer));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(409);
+    assertThat(reply.json().get("conversationSid").asText()).isEqualTo(open);
+    assertThat(reply.json().get("error").asText()).isNotBlank();
+  }
+
+  @Test
+  void outboundRaceWithTheLookupMissingAnswers409From50416AndDeletesItsConversation() {
+    String customer = Sandbox.newCustomer();
+    String open = sim().post("/sim/control/conversations", Map.of("from", customer, "to", PROXY))
+        .json().get("conversationSid").asText();
+    sim().put("/sim/control/lookups", Map.of("hideAddress", customer));
+    try {
+      HttpJson.Reply reply = outbound(Map.of("to", customer));
+      assertThat(reply.status()).as(reply.body()).isEqualTo(409);
+      assertThat(reply.json().get("conversationSid").asText()).isEqualTo(open);
+      List<JsonNode> deletes = sandbox.requests("/conversations/v1/Conversations/CH").stream()
+          .filter(r -> r.get("method").asText().equals("DELETE")).toList();
+      assertThat(deletes).isNotEmpty();
+    } finally {
+      sim().put("/sim/control/lookups", Map.of("showAddress", customer));
+    }
+  }
+
+  @Test
+  void outboundValidationAndWhatsAppWindow() {
+    assertThat(outbound(Map.of()).status()).isEqualTo(400);
+    assertThat(outbound(Map.of("to", "nope")).status()).isEqualTo(400);
+    HttpJson.Reply freeText = operator().post("/api/interactions/outbound", Map.of(
+        "channel", "whatsapp", "to", Sandbox.newCustomer(), "from", "+15550002222",
+        "workerSid", ALICE, "queueSid", QUEUE, "body", "hello"));
+    assertThat(freeText.status()).isEqualTo(400);
+    assertThat(freeText.json().get("error").asText()).contains("template");
+    HttpJson.Reply template = operator().post("/api/interactions/outbound", Map.of(
+        "channel", "whatsapp", "to", Sandbox.newCustomer(), "from", "+15550002222",
+        "workerSid", ALICE, "queueSid", QUEUE,
+        "contentSid", "HX0123456789abcdef0123456789abcdef", "contentVariables", Map.of("1", "Ann")));
+    assertThat(template.status()).as(template.body()).isEqualTo(201);
+  }
+
+  @Test
+  void outboundChatIdentityNeverContainsTheAddress() {
+    String phone = Sandbox.newCustomer();
+    HttpJson.Reply reply = operator().post("/api/interactions/outbound", Map.of("channel", "chat",
+        "to", phone, "workerSid", ALICE, "queueSid", QUEUE));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    String ch = reply.json().get("conversationSid").asText();
+    JsonNode conversation = sandbox.conversation(ch);
+    assertThat(conversation.toString()).doesNotContain(phone).contains("cust_");
+    String email = "ann" + phone.substring(5) + "@example.com";
+    HttpJson.Reply byEmail = operator().post("/api/interactions/outbound", Map.of("channel", "chat",
+        "to", email, "workerSid", ALICE, "queueSid", QUEUE));
+    assertThat(byEmail.status()).isEqualTo(201);
+    assertThat(sandbox.conversation(byEmail.json().get("conversationSid").asText()).toString())
+        .doesNotContain(email);
+  }
+
+  // ------------------------------------------------------------ transfers
+
+  @Test
+  void coldTransferToAQueueClosesTheTransferringAgentOnlyWhenTheTargetAccepts() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    String original = sandbox.awaitTask(ch, "assigned");
+    HttpJson.Reply reply = operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("queueSid", QUEUE, "mode", "cold"));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+    assertThat(reply.json().get("inviteSid").asText()).startsWith("KG");
+
+    String target = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(original)
+        && t.get("status").asText().equals("pending"));
+    JsonNode attributes = task(ch, target).get("attributes");
+    assertThat(attributes.get("transferMode").asText()).isEqualTo("cold");
+    assertThat(attributes.get("transfer_excluded_workers").toString()).contains(ALICE);
+    assertThat(attributes.get("orchestratorInstanceId")).isNotNull(); // original attributes
+    assertThat(task(ch, original).get("status").asText()).isEqualTo("assigned");
+
+    accept(target, null); // the sim skips the excluded alice
+    assertThat(outcome("transfer-interaction", ch)).isEqualTo("transferred");
+    await().atMost(Duration.ofSeconds(30)).until(() -> task(ch, original).get("status").asText()
+        .equals("completed"));
+    assertThat(running("interaction-lifecycle", ch)).isTrue();
+    assertThat(lifecycleVariable(ch, "taskSid")).isEqualTo(target);
+
+    sandbox.task(target, "wrapup");
+    sandbox.task(target, "complete");
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+  }
+
+  @Test
+  void warmTransferToAWorkerKeepsBothAgentsUntilTheLastLeaves() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    String original = sandbox.awaitTask(ch, "assigned");
+    HttpJson.Reply reply = operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("workerSid", CAROL, "mode", "warm"));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+    String target = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(original)
+        && t.get("status").asText().equals("pending"));
+    accept(target, null);
+    assertThat(outcome("transfer-interaction", ch)).isEqualTo("agent-added");
+    assertThat(task(ch, target).toString()).contains(CAROL);
+    assertThat(task(ch, original).get("status").asText()).isEqualTo("assigned");
+
+    sandbox.task(original, "complete"); // alice leaves: carol stays
+    await().atMost(Duration.ofSeconds(30)).until(() -> target.equals(lifecycleVariable(ch, "taskSid")));
+    assertThat(running("interaction-lifecycle", ch)).isTrue();
+    sandbox.task(target, "wrapup");
+    sandbox.task(target, "complete");
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+  }
+
+  @Test
+  void transferWhoseTargetTimesOutLeavesTheCustomerWithTheOriginalAgent() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    String original = sandbox.awaitTask(ch, "assigned");
+    assertThat(operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("queueSid", QUEUE, "mode", "cold")).status()).isEqualTo(202);
+    String target = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(original)
+        && t.get("status").asText().equals("pending"));
+    sandbox.task(target, "timeout");
+    assertThat(outcome("transfer-interaction", ch)).isEqualTo("transfer-failed");
+    assertThat(task(ch, original).get("status").asText()).isEqualTo("assigned");
+    assertThat(sandbox.conversation(ch).get("messages").toString()).contains("could not reach a colleague");
+    assertThat(running("interaction-lifecycle", ch)).isTrue();
+    sandbox.task(original, "complete");
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+  }
+
+  @Test
+  void transferErrors() {
+    assertThat(operator().post("/api/interactions/CH00000000000000000000000000000000/transfers",
+        Map.of("queueSid", QUEUE, "mode", "cold")).status()).isEqualTo(404);
+    String ch = sandbox.inbound(Sandbox.newCustomer());
+    sandbox.awaitTask(ch, "pending");
+    await().atMost(Duration.ofSeconds(30)).until(() -> lifecycleVariable(ch, "channelSid") != null);
+    HttpJson.Reply noAgent = operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("queueSid", QUEUE, "mode", "cold"));
+    assertThat(noAgent.status()).isEqualTo(409);
+    assertThat(operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("mode", "cold")).status()).isEqualTo(400);
+  }
+
+  // ------------------------------------------------------------ park
+
+  @Test
+  void parkThenCustomerMessageReinvitesTheSameWorker() {
+    String customer = Sandbox.newCustomer();
+    String ch = acceptedInbound(customer);
+    String original = sandbox.awaitTask(ch, "assigned");
+    assertThat(operator().post("/api/interactions/" + ch + "/park", Map.of()).status()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(30)).until(() -> task(ch, original).get("status").asText()
+        .equals("completed"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.conversation(ch).toString()
+        .contains("/webhooks/conversations"));
+    JsonNode conversation = sandbox.conversation(ch);
+    assertThat(conversation.get("state").asText()).isNotEqualTo("closed");
+    assertThat(running("interaction-lifecycle", ch)).isTrue();
+
+    assertThat(sandbox.inbound(customer)).isEqualTo(ch);
+    String resumed = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(original)
+        && t.get("status").asText().equals("pending"));
+    assertThat(outcome("park-interaction", ch)).isEqualTo("resumed");
+    assertThat(task(ch, resumed).get("attributes").get("orchestratorInstanceId"))
+        .isEqualTo(task(ch, original).get("attributes").get("orchestratorInstanceId"));
+    accept(resumed, null);
+    assertThat(task(ch, resumed).toString()).contains(ALICE);
+    await().atMost(Duration.ofSeconds(30)).until(() -> resumed.equals(lifecycleVariable(ch, "taskSid")));
+    sandbox.task(resumed, "complete");
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+  }
+
+  @Test
+  void unparkReinvitesTheSameWorker() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    String original = sandbox.awaitTask(ch, "assigned");
+    assertThat(operator().post("/api/interactions/" + ch + "/park", Map.of()).status()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtime.createProcessInstanceQuery()
+        .processDefinitionKey("park-interaction").processInstanceBusinessKey(ch).list().stream()
+        .anyMatch(p -> runtime.createEventSubscriptionQuery().processInstanceId(p.getId())
+            .eventName("UnparkRequested").count() == 1));
+    assertThat(operator().post("/api/interactions/" + ch + "/unpark", Map.of()).status()).isEqualTo(202);
+    String resumed = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(original)
+        && t.get("status").asText().equals("pending"));
+    accept(resumed, null);
+    assertThat(task(ch, resumed).toString()).contains(ALICE);
+  }
+
+  // ------------------------------------------------------------ customers
+
+  @Test
+  void aSecondCustomerJoinsTheEngagementWithTheBindingCheck() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    String second = Sandbox.newCustomer();
+    HttpJson.Reply added = operator().post("/api/interactions/" + ch + "/customers",
+        Map.of("channel", "sms", "address", second, "proxyAddress", PROXY));
+    assertThat(added.status()).as(added.body()).isEqualTo(201);
+    assertThat(sandbox.conversation(ch).toString()).contains(second);
+
+    String busy = Sandbox.newCustomer();
+    String other = sim().post("/sim/control/conversations", Map.of("from", busy, "to", PROXY))
+        .json().get("conversationSid").asText();
+    HttpJson.Reply conflict = operator().post("/api/interactions/" + ch + "/customers",
+        Map.of("channel", "sms", "address", busy, "proxyAddress", PROXY));
+    assertThat(conflict.status()).isEqualTo(409);
+    assertThat(conflict.json().get("conversationSid").asText()).isEqualTo(other);
+
+    HttpJson.Reply chat = operator().post("/api/interactions/" + ch + "/customers",
+        Map.of("channel", "chat", "address", "bob@example.com"));
+    assertThat(chat.status()).isEqualTo(201);
+    assertThat(chat.json().get("identity").asText()).startsWith("cust_");
+  }
+}

@@ -1,0 +1,95 @@
+package io.flexorchestrator.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/** The packaged app in its own JVM, so that a test can kill it the hard way and start it again. */
+public class ChildApp {
+
+  private final Path workDir;
+  private final Map<String, String> env;
+  private final List<String> args;
+  private final int port;
+  private Process process;
+
+  public ChildApp(Path workDir, int port, Map<String, String> env, List<String> args) {
+    this.workDir = workDir;
+    this.port = port;
+    this.env = env;
+    this.args = args;
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The boot jar `mvn package` built before the integration tests. */
+  public static Path jar() {
+    File[] jars = new File("target").listFiles((dir, name) ->
+        name.startsWith("flex-orchestrator-") && name.endsWith(".jar") && !name.endsWith("-plain.jar"));
+    if (jars == null || jars.length == 0) {
+      throw new IllegalStateException("no packaged jar in target/: run through `mvn verify`");
+    }
+    return jars[0].toPath().toAbsolutePath();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public void start() throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--server.port=" + port));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("app.log").toFile()));
+    builder.environment().putAll(env);
+    process = builder.start();
+    HttpJson probe = new HttpJson(port);
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the app exited: " + tail());
+      }
+      try {
+        return probe.get("/actuator/health/liveness").status() == 200;
+      } catch (RuntimeException notYet) {
+        return false;
+      }
+    });
+  }
+
+  /** SIGKILL: no shutdown hook, no graceful anything. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** SIGTERM: the graceful way. */
+  public int stop() throws InterruptedException {
+    process.destroy();
+    return process.waitFor();
+  }
+
+  public String tail() {
+    try {
+      List<String> lines = Files.readAllLines(workDir.resolve("app.log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+}
