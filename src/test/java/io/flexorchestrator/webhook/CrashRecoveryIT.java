@@ -66,7 +66,8 @@ class CrashRecoveryIT extends SandboxIT {
         "CAMUNDA_BPM_ADMINUSER_PASSWORD", "crash-test-secret",
         "SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db/orchestrator").toAbsolutePath()
             + ";WRITE_DELAY=0"),
-        List.of("--orchestrator.lifecycle.retry-cycle=R10/PT1S", "--orchestrator.checkup.enabled=false"));
+        List.of("--orchestrator.lifecycle.retry-cycle=R10/PT1S", "--orchestrator.checkup.enabled=false",
+            "--orchestrator.routing.channels.default.greeting=true"));
 
     Map<String, String> serviceHooks = serviceWebhooks(Map.of());
     String callback = sim().get("/sim/control/account").json().get("eventCallbackUrl").asText();

@@ -34,8 +34,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class DeliveryGuaranteesIT extends SandboxIT {
 
-  private static final int INTERACTIONS = Integer.getInteger("it.guarantees.interactions", 420);
-  private static final int EVENTS_PER_INTERACTION = 20;
+  private static final int INTERACTIONS = Integer.getInteger("it.guarantees.interactions", 250);
+  private static final int EVENTS_PER_INTERACTION = 34;
 
   @Autowired HistoryService history;
   @Autowired RuntimeService runtime;
@@ -65,7 +65,8 @@ class DeliveryGuaranteesIT extends SandboxIT {
     List<List<Map<String, String>>> perInteraction = new ArrayList<>();
     tasks.forEach((ch, task) -> perInteraction.add(shuffled(events(task, random), random)));
     List<Delivery> deliveries = interleave(perInteraction, random);
-    assertThat(deliveries.size()).isGreaterThanOrEqualTo(10_000);
+    // default size: 250 interactions × 34 events + ~20% repeats ≈ 10,200 deliveries
+    assertThat(deliveries.size()).isGreaterThan(INTERACTIONS * EVENTS_PER_INTERACTION);
 
     ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
     WebhookClient client = webhooks();
@@ -158,7 +159,15 @@ class DeliveryGuaranteesIT extends SandboxIT {
         new String[] {"task.wrapup", null}, new String[] {"reservation.wrapup", accepted},
         new String[] {"task.completed", null}, new String[] {"reservation.completed", accepted},
         new String[] {"task-queue.moved", null}, new String[] {"worker.activity.update", null},
-        new String[] {"task.updated", null}, new String[] {"workflow.completed", null});
+        new String[] {"task.updated", null}, new String[] {"workflow.completed", null},
+        // the rest of what a busy workspace sends: acknowledged, never stored
+        new String[] {"task-queue.entered", null}, new String[] {"task.updated", null},
+        new String[] {"worker.activity.update", null}, new String[] {"worker.capacity.update", null},
+        new String[] {"task-queue.moved", null}, new String[] {"workflow.target-matched", null},
+        new String[] {"task.updated", null}, new String[] {"worker.channel.availability.update", null},
+        new String[] {"task.transfer-initiated", null}, new String[] {"worker.attributes.update", null},
+        new String[] {"task-queue.timeout", null}, new String[] {"workflow.entered", null},
+        new String[] {"task.updated", null}, new String[] {"worker.activity.update", null});
     List<Map<String, String>> events = new ArrayList<>();
     long timestamp = System.currentTimeMillis() / 1000;
     for (String[] step : script) {
