@@ -275,6 +275,9 @@ public class SimControlController {
     }
     List<Integer> statuses = new ArrayList<>();
     Object raw = b.getOrDefault("statuses", List.of(500));
+    if (rate == 0 && raw instanceof List<?> none && none.isEmpty()) {
+      raw = List.of(500); // faults off: the statuses do not matter, an empty list is fine
+    }
     if (!(raw instanceof List<?> list) || list.isEmpty()) {
       return bad("statuses must be a non-empty array of HTTP statuses, e.g. [429, 500, 503]");
     }
@@ -297,7 +300,9 @@ public class SimControlController {
 
   @GetMapping("/limits")
   public Map<String, Object> limits() {
-    return Map.of("interactionsPerSecond", faults.interactionsPerSecond());
+    // rejected: Interactions creates answered 429 since the limit was last set
+    return Map.of("interactionsPerSecond", faults.interactionsPerSecond(),
+        "rejected", faults.interactionsRejected());
   }
 
   @PutMapping("/limits")
