@@ -6,6 +6,7 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.flexapi.v1.Interaction;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import io.flexorchestrator.config.FlexProperties;
+import io.flexorchestrator.twilio.RatePacer;
 import io.flexorchestrator.twilio.TwilioGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Date;
@@ -32,13 +33,15 @@ public class CreateInteractionDelegate extends TwilioDelegate {
   private final FlexProperties flex;
   private final ConversationLookup conversations;
   private final ObjectMapper mapper;
+  private final RatePacer pacer;
 
   public CreateInteractionDelegate(TwilioGateway gateway, MeterRegistry meters, FlexProperties flex,
-      ConversationLookup conversations, ObjectMapper mapper) {
+      ConversationLookup conversations, ObjectMapper mapper, RatePacer pacer) {
     super(gateway, meters);
     this.flex = flex;
     this.conversations = conversations;
     this.mapper = mapper;
+    this.pacer = pacer;
   }
 
   @Override
@@ -65,6 +68,8 @@ public class CreateInteractionDelegate extends TwilioDelegate {
           conversationSid);
     } else {
       Interaction interaction;
+      // Twilio allows 20 creates/s per account: wait for the cluster's slot (or be rescheduled)
+      pacer.interactionCreate();
       try {
         interaction = Interaction.creator(channel(execution, conversationSid))
             .setRouting(routing(execution, conversationSid, instanceId))

@@ -36,6 +36,8 @@ public class FaultInjector {
   private volatile Faults faults = Faults.off();
   private volatile int interactionsPerSecond;
   private final Deque<Long> interactionCalls = new ArrayDeque<>();
+  /** Interactions creates answered 429 since the limit was last set. */
+  private final java.util.concurrent.atomic.AtomicLong interactionsRejected = new java.util.concurrent.atomic.AtomicLong();
 
   Faults faults() {
     return faults;
@@ -51,11 +53,17 @@ public class FaultInjector {
 
   void limitInteractions(int perSecond) {
     interactionsPerSecond = Math.max(0, perSecond);
+    interactionsRejected.set(0);
+  }
+
+  long interactionsRejected() {
+    return interactionsRejected.get();
   }
 
   void reset() {
     faults = Faults.off();
     interactionsPerSecond = 0;
+    interactionsRejected.set(0);
     synchronized (interactionCalls) {
       interactionCalls.clear();
     }
@@ -96,6 +104,7 @@ public class FaultInjector {
         interactionCalls.removeFirst();
       }
       if (interactionCalls.size() >= limit) {
+        interactionsRejected.incrementAndGet();
         return true;
       }
       interactionCalls.addLast(now);
