@@ -130,6 +130,7 @@ class CrashRecoveryIT extends SandboxIT {
       assertThat(operator.get("/api/inbox?status=DEAD").json()).isEmpty();
       assertThat(new HashSet<>(conversations)).hasSize(CONVERSATIONS);
     } finally {
+      removeAddress();
       serviceWebhooks(serviceHooks);
       sim().put("/sim/control/account", Map.of("eventCallbackUrl", callback));
       try {
@@ -151,6 +152,23 @@ class CrashRecoveryIT extends SandboxIT {
       created += sandbox.tasks(ch).isEmpty() ? 0 : 1;
     }
     return created;
+  }
+
+  /** The test's address must not stay pointed at a node that is gone (set-up health checks). */
+  private void removeAddress() throws Exception {
+    JsonNode addresses = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(twilio("/conversations/v1/Configuration/Addresses?PageSize=1000", null));
+    for (JsonNode address : addresses.path("address_configurations")) {
+      if (NUMBER.equals(address.path("address").asText())) {
+        HttpRequest delete = HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/sim/conversations/v1/Configuration/Addresses/" + address.path("sid").asText()))
+            .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                (SandboxDefaults.ACCOUNT_SID + ":" + SandboxDefaults.AUTH_TOKEN).getBytes(StandardCharsets.UTF_8)))
+            .DELETE().build();
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+            .send(delete, HttpResponse.BodyHandlers.discarding());
+      }
+    }
   }
 
   /** Sets the Flex Chat Service's webhook URLs; returns what they were. */
