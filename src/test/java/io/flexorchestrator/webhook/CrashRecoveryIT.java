@@ -157,7 +157,7 @@ class CrashRecoveryIT extends SandboxIT {
   /** The test's address must not stay pointed at a node that is gone (set-up health checks). */
   private void removeAddress() throws Exception {
     JsonNode addresses = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(twilio("/conversations/v1/Configuration/Addresses?PageSize=1000", null));
+        .readTree(twilio("/conversations/v1/Configuration/Addresses?PageSize=50", null));
     for (JsonNode address : addresses.path("address_configurations")) {
       if (NUMBER.equals(address.path("address").asText())) {
         HttpRequest delete = HttpRequest.newBuilder(URI.create("http://localhost:" + port
