@@ -2,7 +2,6 @@ package io.flexorchestrator.webhook;
 
 import io.flexorchestrator.lifecycle.InboxProcessor;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.MDC;
