@@ -26,11 +26,12 @@ class DeadLetterIT extends SandboxIT {
 
   @Test
   void anEventItsInstanceNeverWaitsForIsDeadLetteredNotDropped() {
-    // a lifecycle that never gets its interaction: suspended before its first job runs
+    // a lifecycle waiting for its agent but without an interaction channel: started right at the
+    // wait (no job that could end it first), the event can never be matched to it
     String instance = runtime.createProcessInstanceByKey(LifecycleMessages.PROCESS_KEY)
         .businessKey(CH).setVariable("conversationSid", CH).setVariable("retryCycle", "R1/PT1H")
+        .startBeforeActivity("gateway-wait-for-agent")
         .execute().getId();
-    runtime.suspendProcessInstanceById(instance);
 
     Map<String, String> accepted = new LinkedHashMap<>();
     accepted.put("EventType", "reservation.accepted");
