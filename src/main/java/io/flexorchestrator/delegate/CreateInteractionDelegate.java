@@ -1,7 +1,5 @@
 package io.flexorchestrator.delegate;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.flexapi.v1.Interaction;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
@@ -32,15 +30,15 @@ public class CreateInteractionDelegate extends TwilioDelegate {
 
   private final FlexProperties flex;
   private final ConversationLookup conversations;
-  private final ObjectMapper mapper;
+  private final RoutingAttributes routingAttributes;
   private final RatePacer pacer;
 
   public CreateInteractionDelegate(TwilioGateway gateway, MeterRegistry meters, FlexProperties flex,
-      ConversationLookup conversations, ObjectMapper mapper, RatePacer pacer) {
+      ConversationLookup conversations, RoutingAttributes routingAttributes, RatePacer pacer) {
     super(gateway, meters);
     this.flex = flex;
     this.conversations = conversations;
-    this.mapper = mapper;
+    this.routingAttributes = routingAttributes;
     this.pacer = pacer;
   }
 
@@ -94,7 +92,7 @@ public class CreateInteractionDelegate extends TwilioDelegate {
         .setEvaluateTaskAttributes(INSTANCE_ATTRIBUTE + " == \"" + instanceId + "\"")
         .setPageSize(20L)
         .firstPage(client).getRecords()) {
-      Map<String, Object> attributes = json(task.getAttributes());
+      Map<String, Object> attributes = routingAttributes.parse(task.getAttributes());
       if (attributes.get("flexInteractionSid") != null
           && attributes.get("flexInteractionChannelSid") != null) {
         return Optional.of(attributes);
@@ -112,19 +110,14 @@ public class CreateInteractionDelegate extends TwilioDelegate {
 
   private Map<String, Object> routing(DelegateExecution execution, String conversationSid,
       String instanceId) {
-    Map<String, Object> attributes = new LinkedHashMap<>(json(string(execution, "extraTaskAttributes")));
-    attributes.put("conversationSid", conversationSid);
-    attributes.put("channelType", string(execution, "channelType"));
+    Map<String, Object> attributes = routingAttributes.of(execution, conversationSid);
     attributes.put(INSTANCE_ATTRIBUTE, instanceId);
-    putIfPresent(attributes, "language", string(execution, "customerLanguage"));
-    putIfPresent(attributes, "tier", string(execution, "customerTier"));
     String knownWorker = string(execution, "knownWorkerSid");
     if (knownWorker != null) {
       // workflow filters match either spelling (see docs)
       attributes.put("known_worker_sid", knownWorker);
       attributes.put("KnownAgentWorkerSid", knownWorker);
     }
-    putIfPresent(attributes, "autoAnswer", string(execution, "autoAnswer"));
 
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("workspace_sid", flex.workspaceSid());
@@ -132,26 +125,9 @@ public class CreateInteractionDelegate extends TwilioDelegate {
     properties.put("workflow_sid", workflow == null || workflow.isBlank() ? flex.workflowSid() : workflow);
     String taskChannel = string(execution, "taskChannel");
     properties.put("task_channel_unique_name", taskChannel == null || taskChannel.isBlank() ? "chat" : taskChannel);
-    putIfPresent(properties, "priority", execution.getVariable("routingPriority"));
-    putIfPresent(properties, "timeout", execution.getVariable("routingTimeout"));
+    RoutingAttributes.putIfPresent(properties, "priority", execution.getVariable("routingPriority"));
+    RoutingAttributes.putIfPresent(properties, "timeout", execution.getVariable("routingTimeout"));
     properties.put("attributes", attributes);
     return Map.of("properties", properties);
-  }
-
-  private Map<String, Object> json(String value) {
-    if (value == null || value.isBlank()) {
-      return Map.of();
-    }
-    try {
-      return mapper.readValue(value, new TypeReference<>() {});
-    } catch (Exception notAnObject) {
-      return Map.of();
-    }
-  }
-
-  private static void putIfPresent(Map<String, Object> map, String key, Object value) {
-    if (value != null && !(value instanceof String s && s.isBlank())) {
-      map.put(key, value);
-    }
   }
 }

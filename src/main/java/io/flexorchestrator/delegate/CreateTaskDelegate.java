@@ -1,6 +1,5 @@
 package io.flexorchestrator.delegate;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.conversations.v1.Conversation;
@@ -11,7 +10,6 @@ import io.flexorchestrator.twilio.TwilioGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Comparator;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,16 +41,18 @@ public class CreateTaskDelegate extends TwilioDelegate {
   private final CustomerPseudonym pseudonym;
   private final AgentIdentity agents;
   private final ObjectMapper mapper;
+  private final RoutingAttributes routingAttributes;
 
   public CreateTaskDelegate(TwilioGateway gateway, MeterRegistry meters, FlexProperties flex,
       ConversationLookup conversations, CustomerPseudonym pseudonym, AgentIdentity agents,
-      ObjectMapper mapper) {
+      ObjectMapper mapper, RoutingAttributes routingAttributes) {
     super(gateway, meters);
     this.flex = flex;
     this.conversations = conversations;
     this.pseudonym = pseudonym;
     this.agents = agents;
     this.mapper = mapper;
+    this.routingAttributes = routingAttributes;
   }
 
   @Override
@@ -116,23 +116,17 @@ public class CreateTaskDelegate extends TwilioDelegate {
 
   private Map<String, Object> attributes(DelegateExecution execution, TwilioRestClient client,
       Conversation conversation, String instanceId, String routeKey, Object attempt) {
-    Map<String, Object> attributes = new LinkedHashMap<>(json(string(execution, "extraTaskAttributes")));
-    String channelType = string(execution, "channelType");
-    attributes.put("conversationSid", conversation.getSid());
-    attributes.put("channelType", channelType);
+    Map<String, Object> attributes = routingAttributes.of(execution, conversation.getSid());
     String customer = pseudonym.of(customerAddress(client, conversation.getSid()));
     if (customer != null) {
       attributes.put("customerIdentity", customer);
       attributes.putIfAbsent("name", customer);
     }
-    putIfPresent(attributes, "language", string(execution, "customerLanguage"));
-    putIfPresent(attributes, "tier", string(execution, "customerTier"));
     String knownWorker = string(execution, "knownWorkerSid");
     if (knownWorker != null && !knownWorker.isBlank()) {
       attributes.put("known_worker_sid", knownWorker);
       agents.contactUri(client, knownWorker).ifPresent(uri -> attributes.put("contact_uri", uri));
     }
-    putIfPresent(attributes, "autoAnswer", string(execution, "autoAnswer"));
     attributes.put("orchestratorMode", "taskrouter");
     attributes.put(CreateInteractionDelegate.INSTANCE_ATTRIBUTE, instanceId);
     attributes.put(ROUTE_KEY_ATTRIBUTE, routeKey);
@@ -156,17 +150,6 @@ public class CreateTaskDelegate extends TwilioDelegate {
         .findFirst().orElse(null);
   }
 
-  private Map<String, Object> json(String value) {
-    if (value == null || value.isBlank()) {
-      return Map.of();
-    }
-    try {
-      return mapper.readValue(value, new TypeReference<>() {});
-    } catch (Exception notAnObject) {
-      return Map.of();
-    }
-  }
-
   private static String firstNonBlank(String... values) {
     for (String v : values) {
       if (v != null && !v.isBlank()) {
@@ -174,11 +157,5 @@ public class CreateTaskDelegate extends TwilioDelegate {
       }
     }
     return null;
-  }
-
-  private static void putIfPresent(Map<String, Object> map, String key, Object value) {
-    if (value != null && !(value instanceof String s && s.isBlank())) {
-      map.put(key, value);
-    }
   }
 }
