@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +85,11 @@ public class TwilioSetup {
   private final PublicUrl publicUrl;
   private final CheckupProperties properties;
   private final ObjectMapper mapper;
-  private volatile Result cached;
+  /** Newest-started check wins: a slow check that began earlier must not overwrite a later one. */
+  private final AtomicReference<Started> cached = new AtomicReference<>();
+  private final AtomicLong checkSequence = new AtomicLong();
+
+  private record Started(long sequence, Result result) {}
 
   public TwilioSetup(TwilioGateway gateway, FlexProperties flex, PublicUrl publicUrl,
       CheckupProperties properties, ObjectMapper mapper) {
@@ -96,7 +102,8 @@ public class TwilioSetup {
 
   /** The cached checks, refreshed when older than the refresh interval. */
   public Result checks() {
-    Result current = cached;
+    Started latest = cached.get();
+    Result current = latest == null ? null : latest.result();
     if (current == null || current.at().plus(properties.getSetupCheckRefresh()).isBefore(Instant.now())) {
       current = checkNow();
     }
@@ -105,25 +112,27 @@ public class TwilioSetup {
 
   /** Checks now (and caches the result). Never throws: a failing call is a failed check. */
   public Result checkNow() {
+    long sequence = checkSequence.incrementAndGet();
     List<SetupCheck> checks = new ArrayList<>();
     TwilioRestClient client;
     try {
       client = gateway.client();
     } catch (RuntimeException e) {
       checks.add(new SetupCheck("twilio-client", false, "cannot build the Twilio client: " + e.getMessage()));
-      return remember(checks);
+      return remember(sequence, checks);
     }
     checks.add(guard("default-chat-service", () -> defaultService(client)));
     checks.add(guard("taskrouter-event-callback", () -> eventCallback(client)));
     checks.add(guard("service-webhooks", () -> serviceWebhooks(client)));
     checks.add(guard("address-auto-creation", () -> addresses(client)));
     checks.add(guard("known-agent-workflow", () -> knownAgentWorkflow(client)));
-    return remember(checks);
+    return remember(sequence, checks);
   }
 
-  private Result remember(List<SetupCheck> checks) {
+  private Result remember(long sequence, List<SetupCheck> checks) {
     Result result = new Result(Instant.now(), List.copyOf(checks));
-    cached = result;
+    Started mine = new Started(sequence, result);
+    cached.accumulateAndGet(mine, (old, now) -> old == null || old.sequence() < now.sequence() ? now : old);
     return result;
   }
 
