@@ -2,8 +2,6 @@ package io.flexorchestrator.twilio;
 
 import java.time.Duration;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,11 +15,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * account): a token bucket in the database ({@code rate_bucket}), taken with
  * {@code SELECT ... FOR UPDATE} in a short transaction of its own.
  *
- * <p>A caller <em>reserves</em> the next free slot (the bucket may go below zero: those are slots
- * promised to callers already waiting) and sleeps until it is due, outside any lock. When the next
- * slot is further away than {@code pacing-max-wait}, nothing is reserved and {@link Throttled} is
- * thrown with the time the slot is due: the job fails and its retry cycle brings it back later
- * (a long wait is better spent that way than holding a job-executor thread asleep).
+ * <p>A caller <em>reserves</em> the next free slot and gets the moment it is due (the bucket may go
+ * below zero: those are slots promised to callers already waiting). A slot close at hand is waited
+ * for in the job ({@link #maxWaitMs()}); a later one is waited for in the model (the lifecycle's
+ * "Wait for rate slot" timer), so a burst never holds job-executor threads asleep and never spends
+ * a retry.
  *
  * <p>The bucket refills at {@code interactions-per-second × pacing-headroom} (default 20 × 0.75 =
  * 15/s) and holds at most one token: Twilio (and the simulator) count requests in a sliding second,
@@ -32,21 +30,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RatePacer {
 
   public static final String INTERACTIONS = "twilio-interactions-create";
-  private static final Logger log = LoggerFactory.getLogger(RatePacer.class);
-
-  /** The next slot is too far away: retry the job at {@link #retryAt()} (epoch millis). */
-  public static final class Throttled extends RuntimeException {
-    private final long retryAt;
-
-    public Throttled(String bucket, long waitMs, long retryAt) {
-      super("rate limit " + bucket + ": next slot in " + waitMs + " ms", null, false, false);
-      this.retryAt = retryAt;
-    }
-
-    public long retryAt() {
-      return retryAt;
-    }
-  }
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
@@ -68,32 +51,31 @@ public class RatePacer {
     return rate > 0;
   }
 
+  /** How long a job may sleep for its slot; a later slot is waited for in the model. */
   public long maxWaitMs() {
     return maxWaitMs;
   }
 
-  /** Waits for a slot for one Interactions create, or throws {@link Throttled}. */
-  public void interactionCreate() {
-    take(INTERACTIONS);
+  /** Reserves the next slot for one Interactions create: when it is due (epoch millis). */
+  public long reserveInteractionCreate() {
+    return enabled() ? reserve(INTERACTIONS) : System.currentTimeMillis();
   }
 
-  void take(String bucket) {
-    if (rate <= 0) {
-      return;
+  /** Sleeps until {@code slotAt} (epoch millis); false if interrupted (shutdown). */
+  public static boolean sleepUntil(long slotAt) {
+    long wait = slotAt - System.currentTimeMillis();
+    if (wait <= 0) {
+      return true;
     }
-    long wait = reserve(bucket);
-    if (wait > 0) {
-      try {
-        Thread.sleep(wait);
-      } catch (InterruptedException e) {
-        // shutdown: the slot is given up, the job runs again on another node or after the restart
-        Thread.currentThread().interrupt();
-        throw new Throttled(bucket, wait, System.currentTimeMillis() + wait);
-      }
+    try {
+      Thread.sleep(wait);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
-  /** Reserves the next slot and returns how long to wait for it; throws when that is too long. */
   long reserve(String bucket) {
     for (int attempt = 0; ; attempt++) {
       try {
@@ -114,7 +96,7 @@ public class RatePacer {
         (rs, i) -> new double[] {rs.getDouble(1), rs.getLong(2)}, bucket);
     if (rows.isEmpty()) {
       jdbc.update("INSERT INTO rate_bucket (name, tokens, refilled_at) VALUES (?, ?, ?)", bucket, 0.0, now);
-      return 0;
+      return now;
     }
     double tokens = rows.get(0)[0];
     long refilledAt = (long) rows.get(0)[1];
@@ -123,11 +105,7 @@ public class RatePacer {
     double available = Math.min(1, tokens + (at - refilledAt) / 1000.0 * rate);
     double after = available - 1;
     long waitMs = after >= 0 ? 0 : (long) Math.ceil(-after / rate * 1000) + (at - now);
-    if (waitMs > maxWaitMs) {
-      log.debug("{}: next slot in {} ms, not reserved", bucket, waitMs);
-      throw new Throttled(bucket, waitMs, now + waitMs);
-    }
     jdbc.update("UPDATE rate_bucket SET tokens = ?, refilled_at = ? WHERE name = ?", after, at, bucket);
-    return waitMs;
+    return now + waitMs;
   }
 }

@@ -42,6 +42,7 @@ class InteractionPacingIT extends SandboxIT {
     sim().put("/sim/control/limits", Map.of("interactionsPerSecond", 20));
     try {
       ExecutorService customers = Executors.newFixedThreadPool(8);
+      Instant burstStart = Instant.now();
       List<Future<String>> sent = new ArrayList<>();
       for (int i = 0; i < CONVERSATIONS; i++) {
         sent.add(customers.submit(() -> sandbox.inbound(Sandbox.newCustomer())));
@@ -69,14 +70,14 @@ class InteractionPacingIT extends SandboxIT {
       List<Instant> times = new ArrayList<>();
       creates.values().forEach(times::addAll);
       Collections.sort(times);
-      Duration first20 = Duration.between(times.get(0), times.get(19));
+      Duration first20 = Duration.between(burstStart, times.get(19));
       Duration all = Duration.between(times.get(0), times.get(times.size() - 1));
-      System.out.printf("pacing: %d interactions in %d ms (%.1f/s), first 20 in %d ms, load average %.1f%n",
+      System.out.printf("pacing: %d interactions in %d ms (%.1f/s), first 20 within %d ms of the burst's first message, load average %.1f%n",
           times.size(), all.toMillis(), (times.size() - 1) * 1000.0 / Math.max(1, all.toMillis()),
           first20.toMillis(), java.lang.management.ManagementFactory.getOperatingSystemMXBean()
               .getSystemLoadAverage());
       System.out.println("pacing: first 20 at ms " + times.subList(0, 20).stream()
-          .map(t -> Duration.between(times.get(0), t).toMillis()).toList());
+          .map(t -> Duration.between(burstStart, t).toMillis()).toList());
       // how fast the first 20 come is a benchmark figure (docs/benchmarks.md), not asserted here
     } finally {
       sim().put("/sim/control/limits", Map.of("interactionsPerSecond", 0));

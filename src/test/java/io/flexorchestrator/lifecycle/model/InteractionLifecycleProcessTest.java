@@ -331,6 +331,50 @@ class InteractionLifecycleProcessTest {
   }
 
   @Test
+  @DisplayName("rate slot far away: waits at the timer, then creates with the reserved slot")
+  void rateSlotReservedWaitsAtTheTimer() {
+    Date slot = new Date(System.currentTimeMillis() + 60_000);
+    createInteraction.behave(execution -> {
+      execution.setVariable("interactionCreateSlot", slot);
+      throw new BpmnError("RATE_SLOT_RESERVED");
+    });
+    ProcessInstance pi = start();
+    executeJobs();
+
+    BpmnAwareTests.assertThat(pi).isWaitingAt("catch-rate-slot");
+    Job timer = managementService.createJobQuery().processInstanceId(pi.getId()).timers().singleResult();
+    assertThat(timer.getDuedate()).isEqualTo(slot);
+    assertThat(timer.getPriority()).isEqualTo(40);
+
+    createInteraction.behave(execution -> {
+      execution.setVariable("interactionSid", "KD00000000000000000000000000000001");
+      execution.setVariable("channelSid", "UO00000000000000000000000000000001");
+    });
+    BpmnAwareTests.execute(timer);
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-agent")
+        .hasPassed("boundary-create-interaction-rate-slot-reserved", "catch-rate-slot");
+    assertThat(createInteraction.calls()).hasSize(2);
+    assertThat(createInteraction.lastCall().variable("interactionCreateSlot")).isEqualTo(slot);
+  }
+
+  @Test
+  @DisplayName("jobs closer to the agent run first: priorities rise along the path")
+  void jobPrioritiesRiseAlongThePath() {
+    ProcessInstance pi = start();
+    assertThat(managementService.createJobQuery().processInstanceId(pi.getId()).singleResult()
+        .getPriority()).isEqualTo(10);
+    BpmnAwareTests.execute(managementService.createJobQuery().processInstanceId(pi.getId()).singleResult());
+    BpmnAwareTests.assertThat(pi).isWaitingAt("task-set-close-timers");
+    assertThat(managementService.createJobQuery().processInstanceId(pi.getId()).singleResult()
+        .getPriority()).isEqualTo(20);
+    BpmnAwareTests.execute(managementService.createJobQuery().processInstanceId(pi.getId()).singleResult());
+    BpmnAwareTests.assertThat(pi).isWaitingAt("task-create-interaction");
+    assertThat(managementService.createJobQuery().processInstanceId(pi.getId()).singleResult()
+        .getPriority()).isEqualTo(40);
+  }
+
+  @Test
   @DisplayName("a failing Twilio call is retried with the instance's retryCycle")
   void failedTwilioCallUsesRetryCycle() {
     createInteraction.fail(new IllegalStateException("Twilio 503"));
