@@ -5,6 +5,7 @@ import static io.flexorchestrator.lifecycle.LifecycleMessages.*;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import io.flexorchestrator.config.FlexProperties;
+import io.flexorchestrator.lifecycle.MessageWaits;
 import io.flexorchestrator.twilio.TwilioErrors;
 import io.flexorchestrator.twilio.TwilioGateway;
 import io.flexorchestrator.webhook.TaskRouterEventParser;
@@ -15,10 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.runtime.EventSubscription;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,9 +121,7 @@ public class ReconcileLifecyclesDelegate extends CheckupStep {
       return; // open task: the lifecycle waits for it
     }
     String message = messageFor(eventType, reason);
-    Set<String> waiting = runtime.createEventSubscriptionQuery().processInstanceId(instance.getId())
-        .eventType("message").list().stream().map(EventSubscription::getEventName)
-        .collect(Collectors.toSet());
+    Set<String> waiting = MessageWaits.awaited(runtime, instance.getId());
     Map<String, Object> item;
     if (!waiting.contains(message)) {
       if ("task.wrapup".equals(eventType)) {

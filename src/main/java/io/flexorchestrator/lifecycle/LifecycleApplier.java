@@ -234,8 +234,7 @@ public class LifecycleApplier {
   }
 
   private boolean waitsFor(ProcessInstance instance, String message) {
-    return runtime.createEventSubscriptionQuery().processInstanceId(instance.getId())
-        .eventType("message").eventName(message).count() > 0;
+    return MessageWaits.waitsFor(runtime, instance.getId(), message);
   }
 
   private ApplyOutcome staleForInteractionsMode(ProcessInstance instance, InboxEvent event) {
@@ -264,8 +263,7 @@ public class LifecycleApplier {
     if (routedTaskSid.equals(event.taskSid())) {
       return null;
     }
-    boolean inAgentPhase = runtime.createEventSubscriptionQuery().processInstanceId(instance.getId())
-        .eventType("message").eventName(WORKFLOW_TIMEOUT).count() > 0;
+    boolean inAgentPhase = MessageWaits.waitsFor(runtime, instance.getId(), WORKFLOW_TIMEOUT);
     return inAgentPhase ? ApplyOutcome.ignored("event of another task of the conversation")
         : ApplyOutcome.notYet("the re-routed task is not created yet");
   }
@@ -274,8 +272,7 @@ public class LifecycleApplier {
       Map<String, Object> variables) {
     // looking first keeps the expected "not yet" out of the engine's error log; the exception
     // below still covers the race with a job moving the instance meanwhile
-    if (runtime.createEventSubscriptionQuery().processInstanceId(instance.getId())
-        .eventType("message").eventName(message).count() == 0) {
+    if (!MessageWaits.waitsFor(runtime, instance.getId(), message)) {
       return ApplyOutcome.notYet("lifecycle is not waiting for " + message + " yet");
     }
     try {

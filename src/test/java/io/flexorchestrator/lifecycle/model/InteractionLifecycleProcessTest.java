@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.flexorchestrator.lifecycle.MessageWaits;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
@@ -356,6 +359,25 @@ class InteractionLifecycleProcessTest {
         .hasPassed("boundary-create-interaction-rate-slot-reserved", "catch-rate-slot");
     assertThat(createInteraction.calls()).hasSize(2);
     assertThat(createInteraction.lastCall().variable("interactionCreateSlot")).isEqualTo(slot);
+  }
+
+  @Test
+  @DisplayName("MessageWaits reads the subscriptions through the instance's executions")
+  void messageWaitsSeesTheAgentPhaseSubscriptions() {
+    ProcessInstance pi = startAndRoute();
+    assertThat(MessageWaits.waitsFor(runtimeService, pi.getId(), RESERVATION_ACCEPTED)).isTrue();
+    assertThat(MessageWaits.waitsFor(runtimeService, pi.getId(), TASK_COMPLETED)).isTrue();
+    assertThat(MessageWaits.waitsFor(runtimeService, pi.getId(), "NoSuchMessage")).isFalse();
+    Set<String> expected = new TreeSet<>();
+    runtimeService.createEventSubscriptionQuery().processInstanceId(pi.getId()).eventType("message")
+        .list().forEach(s -> expected.add(s.getEventName()));
+    assertThat(MessageWaits.awaited(runtimeService, pi.getId())).isEqualTo(expected)
+        .contains(RESERVATION_ACCEPTED, WORKFLOW_TIMEOUT, CONVERSATION_CLOSED);
+
+    correlate(RESERVATION_ACCEPTED, Map.of("taskSid", TASK, "workerSid", "WK1",
+        "agentAccepted", true, "acceptedAt", new Date()));
+    assertThat(MessageWaits.waitsFor(runtimeService, pi.getId(), RESERVATION_ACCEPTED)).isFalse();
+    assertThat(MessageWaits.waitsFor(runtimeService, pi.getId(), TASK_WRAPUP)).isTrue();
   }
 
   @Test
