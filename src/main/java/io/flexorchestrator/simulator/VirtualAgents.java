@@ -77,30 +77,38 @@ public class VirtualAgents {
     }
     String sid = t.sid;
     long reserveAt = Math.min(100, s.acceptAfterMs());
+    // each step is scheduled by the step before it, once that one has run: two steps due at the
+    // same moment (acceptAfterMs <= 100) ran on the scheduler's two threads in either order, and an
+    // accept that came first found the task still pending, skipped, and left it reserved for ever
     later(reserveAt, () -> {
       Task task = state.tasks.get(sid);
       if (task != null && "pending".equals(task.status)) {
         tasks.reserve(task, tasks.pickWorker(task));
       }
-    });
-    later(s.acceptAfterMs(), () -> {
-      Task task = state.tasks.get(sid);
       if (task != null && "reserved".equals(task.status)) {
-        tasks.accept(task, null);
-        Settings now = settings;
-        later(now.wrapupAfterMs(), () -> {
-          Task w = state.tasks.get(sid);
-          if (w != null && "assigned".equals(w.status)) {
-            tasks.wrapup(w, "Agent wrapped up");
-          }
-          later(settings.completeAfterMs(), () -> {
-            Task c = state.tasks.get(sid);
-            if (c != null && ("wrapping".equals(c.status) || "assigned".equals(c.status))) {
-              tasks.complete(c, "Agent completed the task");
-            }
-          });
-        });
+        later(s.acceptAfterMs() - reserveAt, () -> accept(sid));
       }
+    });
+  }
+
+  private void accept(String sid) {
+    Task task = state.tasks.get(sid);
+    if (task == null || !"reserved".equals(task.status)) {
+      log.debug("virtual agent: task {} is no longer reserved, not accepted", sid);
+      return;
+    }
+    tasks.accept(task, null);
+    later(settings.wrapupAfterMs(), () -> {
+      Task w = state.tasks.get(sid);
+      if (w != null && "assigned".equals(w.status)) {
+        tasks.wrapup(w, "Agent wrapped up");
+      }
+      later(settings.completeAfterMs(), () -> {
+        Task c = state.tasks.get(sid);
+        if (c != null && ("wrapping".equals(c.status) || "assigned".equals(c.status))) {
+          tasks.complete(c, "Agent completed the task");
+        }
+      });
     });
   }
 

@@ -341,6 +341,34 @@ class SimulatorIT {
     assertThat((List<Map<String, Object>>) view.get("channels")).allMatch(ch -> "active".equals(ch.get("status")));
   }
 
+  /**
+   * Delays that make the reserve and the accept due at the same moment (acceptAfterMs ≤ 100 ms):
+   * the agent must still accept every task, i.e. never try the accept before the reservation.
+   */
+  @Test
+  void virtualAgentsOnZeroDelaysRunEveryTaskToCompletion() {
+    sim.control("PUT", "/agents", Map.of("mode", "auto", "acceptAfterMs", 0, "wrapupAfterMs", 0,
+        "completeAfterMs", 0));
+    try {
+      int n = 40;
+      for (int k = 0; k < n; k++) {
+        Conversation c = Conversation.creator().create(twilio);
+        Interaction.creator(Map.of("type", "chat", "initiated_by", "customer",
+            "properties", Map.of("media_channel_sid", c.getSid()))).setRouting(routing(c.getSid()))
+            .create(twilio);
+      }
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(sim.control("GET", "/state/tasks", null).jsonList())
+            .hasSize(n).allSatisfy(t -> assertThat(t.get("status")).as("task %s", t.get("sid"))
+                .isEqualTo("completed"));
+        assertThat(receiver.events("/taskrouter", "reservation.accepted")).hasSize(n);
+        assertThat(receiver.events("/taskrouter", "task.completed")).hasSize(n);
+      });
+    } finally {
+      manualAgents();
+    }
+  }
+
   @Test
   void controlActionsFollowTaskRouterRules() {
     Conversation c = Conversation.creator().create(twilio);
