@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Generates processes/transfer-interaction.bpmn and processes/park-interaction.bpmn with full DI.
+
+Rerun from the repo root after changing the two operation models here, then annotate the templates:
+  python3 processes/.camunda/gen-operations-bpmn.py && python3 processes/.camunda/annotate-bpmn.py
+(An optional argument writes to another directory.) Editing the files in the Modeler instead is fine
+too; keep the ids and port the change back here.
+"""
+import os
+import sys
+from xml.sax.saxutils import escape
+
+SIZES = {'start': (36, 36), 'end': (36, 36), 'catch': (36, 36), 'timer': (36, 36),
+         'task': (100, 80), 'xor': (50, 50), 'evgw': (50, 50)}
+
+def gen(pid, name, doc, nodes, flows, messages, boundaries=()):
+    # nodes: (id, kind, name, x, y, extra)  x,y = centre
+    out = []
+    a = out.append
+    a('<?xml version="1.0" encoding="UTF-8"?>')
+    a('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="definitions-%s" targetNamespace="http://flexorchestrator.io/bpmn" exporter="flex-orchestrator" exporterVersion="1.0" modeler:executionPlatform="Camunda Platform" modeler:executionPlatformVersion="7.24.0">' % pid)
+    a('  <bpmn:process id="%s" name="%s" isExecutable="true" camunda:historyTimeToLive="P30D">' % (pid, name))
+    a('    <bpmn:documentation>%s</bpmn:documentation>' % escape(doc))
+    inc = {}; outg = {}
+    for f in flows:
+        outg.setdefault(f[1], []).append(f[0]); inc.setdefault(f[2], []).append(f[0])
+    pos = {}
+    def io(nid, ind='      '):
+        s = ''
+        for f in inc.get(nid, []): s += '%s<bpmn:incoming>%s</bpmn:incoming>\n' % (ind, f)
+        for f in outg.get(nid, []): s += '%s<bpmn:outgoing>%s</bpmn:outgoing>\n' % (ind, f)
+        return s
+    for (nid, kind, nname, x, y, extra) in nodes:
+        pos[nid] = (kind, x, y)
+        if kind == 'start':
+            a('    <bpmn:startEvent id="%s" name="%s">\n%s    </bpmn:startEvent>' % (nid, nname, io(nid)))
+        elif kind == 'end':
+            a('    <bpmn:endEvent id="%s" name="%s">\n      <bpmn:extensionElements>\n        <camunda:executionListener event="start" expression="${execution.setVariable(\'outcome\', \'%s\')}" />\n      </bpmn:extensionElements>\n%s    </bpmn:endEvent>' % (nid, nname, extra, io(nid)))
+        elif kind == 'catch':
+            a('    <bpmn:intermediateCatchEvent id="%s" name="%s">\n%s      <bpmn:messageEventDefinition id="%s-def" messageRef="%s" />\n    </bpmn:intermediateCatchEvent>' % (nid, nname, io(nid), nid, extra))
+        elif kind == 'timer':
+            a('    <bpmn:intermediateCatchEvent id="%s" name="%s">\n%s      <bpmn:timerEventDefinition id="%s-def">\n        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">%s</bpmn:timeDuration>\n      </bpmn:timerEventDefinition>\n    </bpmn:intermediateCatchEvent>' % (nid, nname, io(nid), nid, extra))
+        elif kind == 'task':
+            bean, params = extra
+            ps = ''
+            if params:
+                ps = '        <camunda:inputOutput>\n' + ''.join('          <camunda:inputParameter name="%s">%s</camunda:inputParameter>\n' % kv for kv in params) + '        </camunda:inputOutput>\n'
+            a('    <bpmn:serviceTask id="%s" name="%s" camunda:asyncBefore="true" camunda:delegateExpression="${%s}">\n      <bpmn:extensionElements>\n        <camunda:failedJobRetryTimeCycle>${retryCycle}</camunda:failedJobRetryTimeCycle>\n%s      </bpmn:extensionElements>\n%s    </bpmn:serviceTask>' % (nid, nname, bean, ps, io(nid)))
+        elif kind == 'xor':
+            a('    <bpmn:exclusiveGateway id="%s" name="%s">\n%s    </bpmn:exclusiveGateway>' % (nid, nname, io(nid)))
+        elif kind == 'evgw':
+            a('    <bpmn:eventBasedGateway id="%s" name="%s">\n%s    </bpmn:eventBasedGateway>' % (nid, nname, io(nid)))
+    for (bid, bname, attached, code_ref, x, y) in boundaries:
+        pos[bid] = ('catch', x, y)
+        a('    <bpmn:boundaryEvent id="%s" name="%s" attachedToRef="%s">\n%s      <bpmn:errorEventDefinition id="%s-def" errorRef="%s" />\n    </bpmn:boundaryEvent>' % (bid, bname, attached, io(bid), bid, code_ref))
+    for f in flows:
+        fid, src, tgt = f[0], f[1], f[2]
+        fname = f[3] if len(f) > 3 else None
+        cond = f[4] if len(f) > 4 else None
+        attrs = ' name="%s"' % escape(fname) if fname else ''
+        if cond:
+            a('    <bpmn:sequenceFlow id="%s"%s sourceRef="%s" targetRef="%s">\n      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">%s</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>' % (fid, attrs, src, tgt, escape(cond)))
+        else:
+            a('    <bpmn:sequenceFlow id="%s"%s sourceRef="%s" targetRef="%s" />' % (fid, attrs, src, tgt))
+    a('  </bpmn:process>')
+    for (mid, mname) in messages:
+        a('  <bpmn:message id="%s" name="%s" />' % (mid, mname))
+    a('  <bpmn:error id="error-conversation-closed" name="Conversation closed" errorCode="CONVERSATION_CLOSED" />')
+    a('  <bpmndi:BPMNDiagram id="diagram-%s">' % pid)
+    a('    <bpmndi:BPMNPlane id="plane-%s" bpmnElement="%s">' % (pid, pid))
+    for nid, (kind, x, y) in pos.items():
+        w, h = SIZES[kind]
+        ex = ' isMarkerVisible="true"' if kind == 'xor' else ''
+        a('      <bpmndi:BPMNShape id="%s-di" bpmnElement="%s"%s>' % (nid, nid, ex))
+        a('        <dc:Bounds x="%d" y="%d" width="%d" height="%d" />' % (x - w // 2, y - h // 2, w, h))
+        if kind != 'task':
+            a('        <bpmndi:BPMNLabel>\n          <dc:Bounds x="%d" y="%d" width="100" height="27" />\n        </bpmndi:BPMNLabel>' % (x - 50, y + h // 2 + 5))
+        a('      </bpmndi:BPMNShape>')
+    def edge_pt(nid, side):
+        kind, x, y = pos[nid]; w, h = SIZES[kind]
+        return {'r': (x + w // 2, y), 'l': (x - w // 2, y), 't': (x, y - h // 2), 'b': (x, y + h // 2)}[side]
+    for f in flows:
+        fid, src, tgt = f[0], f[1], f[2]
+        _, sx, sy = pos[src]; _, tx, ty = pos[tgt]
+        if abs(sy - ty) < 2:
+            pts = [edge_pt(src, 'r' if tx > sx else 'l'), edge_pt(tgt, 'l' if tx > sx else 'r')]
+        elif tx > sx:
+            s = edge_pt(src, 'b' if ty > sy else 't')
+            e = edge_pt(tgt, 'l')
+            pts = [s, (s[0], e[1]), e]
+        else:
+            s = edge_pt(src, 'r')
+            e = edge_pt(tgt, 'b' if ty < sy else 't')
+            pts = [s, (e[0], s[1]), e]
+        a('      <bpmndi:BPMNEdge id="%s-di" bpmnElement="%s">' % (fid, fid))
+        for (px, py) in pts:
+            a('        <di:waypoint x="%d" y="%d" />' % (px, py))
+        if len(f) > 3 and f[3]:
+            mx, my = pts[len(pts) // 2 - (0 if len(pts) % 2 else 1)]
+            a('        <bpmndi:BPMNLabel>\n          <dc:Bounds x="%d" y="%d" width="60" height="14" />\n        </bpmndi:BPMNLabel>' % (mx + 5, my - 18))
+        a('      </bpmndi:BPMNEdge>')
+    a('    </bpmndi:BPMNPlane>')
+    a('  </bpmndi:BPMNDiagram>')
+    a('</bpmn:definitions>')
+    return '\n'.join(out) + '\n'
+
+transfer = gen('transfer-interaction', 'Transfer interaction',
+  'One instance per transfer; business key = conversation SID (CH...). Started by POST /api/interactions/{CH}/transfers after the invite is created (Invites subresource); the invite task\'s reservation.accepted is correlated as TransferAccepted, its task.canceled / workflow.timeout as TransferFailed. Variables and names: docs/design.md, Agent operations.',
+  [('start-transfer-requested', 'start', 'Transfer requested', 160, 200, None),
+   ('gateway-wait-for-target', 'evgw', 'Wait for the target', 260, 200, None),
+   ('catch-transfer-accepted', 'catch', 'Transfer accepted', 370, 200, 'message-transfer-accepted'),
+   ('gateway-cold-transfer', 'xor', 'Cold transfer?', 470, 200, None),
+   ('task-close-transferring-agent', 'task', 'Close transferring agent', 600, 200, ('closeTransferringAgent', [])),
+   ('end-transfer-completed-cold', 'end', 'Customer handed over', 740, 200, 'transferred'),
+   ('end-agent-added-warm', 'end', 'Agent added', 740, 300, 'agent-added'),
+   ('catch-transfer-failed', 'catch', 'Transfer failed', 370, 420, 'message-transfer-failed'),
+   ('task-send-transfer-failed-message', 'task', 'Send transfer failed message', 600, 420, ('sendMessage', [('messageKey', 'transfer-failed')])),
+   ('end-transfer-failed', 'end', 'Original agent keeps the customer', 740, 420, 'transfer-failed'),
+   ('timer-transfer-expired', 'timer', 'Transfer expired', 370, 540, '${transferTimeout}'),
+   ('end-transfer-expired', 'end', 'Transfer expired', 740, 540, 'transfer-expired')],
+  [('flow-start-to-wait-for-target', 'start-transfer-requested', 'gateway-wait-for-target'),
+   ('flow-wait-to-accepted', 'gateway-wait-for-target', 'catch-transfer-accepted'),
+   ('flow-wait-to-failed', 'gateway-wait-for-target', 'catch-transfer-failed'),
+   ('flow-wait-to-expired', 'gateway-wait-for-target', 'timer-transfer-expired'),
+   ('flow-accepted-to-cold-transfer', 'catch-transfer-accepted', 'gateway-cold-transfer'),
+   ('flow-cold-transfer-yes', 'gateway-cold-transfer', 'task-close-transferring-agent', 'cold', "${transferMode == 'cold'}"),
+   ('flow-cold-transfer-no', 'gateway-cold-transfer', 'end-agent-added-warm', 'warm', "${transferMode != 'cold'}"),
+   ('flow-close-agent-to-end', 'task-close-transferring-agent', 'end-transfer-completed-cold'),
+   ('flow-failed-to-message', 'catch-transfer-failed', 'task-send-transfer-failed-message'),
+   ('flow-message-to-end-failed', 'task-send-transfer-failed-message', 'end-transfer-failed'),
+   ('flow-expired-to-end', 'timer-transfer-expired', 'end-transfer-expired')],
+  [('message-transfer-accepted', 'TransferAccepted'), ('message-transfer-failed', 'TransferFailed')])
+
+park = gen('park-interaction', 'Park interaction',
+  'One instance per park; business key = conversation SID (CH...). Started by POST /api/interactions/{CH}/park; resumed by POST .../unpark (UnparkRequested) or by the customer\'s next message, brought by the conversation-scoped webhook (ParkedCustomerMessage); then an Invite back to the worker who parked it. Variables and names: docs/design.md, Agent operations.',
+  [('start-park-requested', 'start', 'Park requested', 160, 200, None),
+   ('task-park-interaction-channel', 'task', 'Park interaction channel', 270, 200, ('parkInteractionChannel', [])),
+   ('task-create-park-webhook', 'task', 'Create park webhook', 420, 200, ('createParkWebhook', [])),
+   ('gateway-wait-for-resume', 'evgw', 'Wait for resume', 550, 200, None),
+   ('catch-unpark-requested', 'catch', 'Unpark requested', 650, 200, 'message-unpark-requested'),
+   ('catch-customer-message', 'catch', 'Customer wrote', 650, 320, 'message-parked-customer-message'),
+   ('gateway-resume', 'xor', 'Resume', 750, 200, None),
+   ('task-delete-park-webhook', 'task', 'Delete park webhook', 870, 200, ('deleteParkWebhook', [])),
+   ('task-reinvite-parked-worker', 'task', 'Re-invite parked worker', 1020, 200, ('reinviteParkedWorker', [])),
+   ('end-interaction-resumed', 'end', 'Interaction resumed', 1160, 200, 'resumed'),
+   ('end-resume-conversation-closed', 'end', 'Conversation closed', 1160, 330, 'conversation-closed'),
+   ('end-park-conversation-closed', 'end', 'Conversation closed', 550, 450, 'conversation-closed-while-parking'),
+   ('timer-park-expired', 'timer', 'Park expired', 650, 450, '${parkTimeout}'),
+   ('task-delete-park-webhook-expired', 'task', 'Delete park webhook', 870, 450, ('deleteParkWebhook', [])),
+   ('end-park-expired', 'end', 'Park expired', 1020, 450, 'park-expired')],
+  [('flow-start-to-park-channel', 'start-park-requested', 'task-park-interaction-channel'),
+   ('flow-park-channel-to-webhook', 'task-park-interaction-channel', 'task-create-park-webhook'),
+   ('flow-webhook-to-wait', 'task-create-park-webhook', 'gateway-wait-for-resume'),
+   ('flow-wait-to-unpark', 'gateway-wait-for-resume', 'catch-unpark-requested'),
+   ('flow-wait-to-customer-message', 'gateway-wait-for-resume', 'catch-customer-message'),
+   ('flow-wait-to-expired', 'gateway-wait-for-resume', 'timer-park-expired'),
+   ('flow-unpark-to-resume', 'catch-unpark-requested', 'gateway-resume'),
+   ('flow-customer-message-to-resume', 'catch-customer-message', 'gateway-resume'),
+   ('flow-resume-to-delete-webhook', 'gateway-resume', 'task-delete-park-webhook'),
+   ('flow-delete-webhook-to-reinvite', 'task-delete-park-webhook', 'task-reinvite-parked-worker'),
+   ('flow-reinvite-to-end', 'task-reinvite-parked-worker', 'end-interaction-resumed'),
+   ('flow-reinvite-closed-to-end', 'boundary-reinvite-conversation-closed', 'end-resume-conversation-closed'),
+   ('flow-webhook-closed-to-end', 'boundary-webhook-conversation-closed', 'end-park-conversation-closed'),
+   ('flow-expired-to-delete-webhook', 'timer-park-expired', 'task-delete-park-webhook-expired'),
+   ('flow-delete-webhook-expired-to-end', 'task-delete-park-webhook-expired', 'end-park-expired')],
+  [('message-unpark-requested', 'UnparkRequested'), ('message-parked-customer-message', 'ParkedCustomerMessage')],
+  [('boundary-reinvite-conversation-closed', 'Conversation closed', 'task-reinvite-parked-worker', 'error-conversation-closed', 1040, 240),
+   ('boundary-webhook-conversation-closed', 'Conversation closed', 'task-create-park-webhook', 'error-conversation-closed', 440, 240)])
+
+base = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+open(base + '/transfer-interaction.bpmn', 'w').write(transfer)
+open(base + '/park-interaction.bpmn', 'w').write(park)
