@@ -10,64 +10,92 @@ import os
 import sys
 from xml.sax.saxutils import escape
 
-SIZES = {'start': (36, 36), 'end': (36, 36), 'catch': (36, 36), 'timer': (36, 36),
+SIZES = {'start': (36, 36), 'msgstart': (36, 36), 'end': (36, 36), 'catch': (36, 36), 'timer': (36, 36),
          'task': (100, 80), 'xor': (50, 50), 'evgw': (50, 50)}
 
-def gen(pid, name, doc, nodes, flows, messages, boundaries=()):
-    # nodes: (id, kind, name, x, y, extra)  x,y = centre
+
+def gen(pid, name, doc, nodes, flows, messages, boundaries=(), event_subprocesses=()):
+    """nodes: (id, kind, name, x, y, extra), x/y = centre; flows: (id, source, target[, name[, condition[,
+    waypoints]]]); boundaries: (id, name, attachedTo, errorRef, x, y); event_subprocesses: (id, name, doc,
+    x, y, width, height, nodes, flows) - expanded, triggered by an event (x/y = top left corner)."""
     out = []
     a = out.append
     a('<?xml version="1.0" encoding="UTF-8"?>')
     a('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="definitions-%s" targetNamespace="http://flexorchestrator.io/bpmn" exporter="flex-orchestrator" exporterVersion="1.0" modeler:executionPlatform="Camunda Platform" modeler:executionPlatformVersion="7.24.0">' % pid)
     a('  <bpmn:process id="%s" name="%s" isExecutable="true" camunda:historyTimeToLive="P30D">' % (pid, name))
     a('    <bpmn:documentation>%s</bpmn:documentation>' % escape(doc))
+    all_flows = list(flows) + [f for sp in event_subprocesses for f in sp[8]]
     inc = {}; outg = {}
-    for f in flows:
+    for f in all_flows:
         outg.setdefault(f[1], []).append(f[0]); inc.setdefault(f[2], []).append(f[0])
     pos = {}
-    def io(nid, ind='      '):
+    sub_bounds = {}
+
+    def io(nid, ind):
         s = ''
         for f in inc.get(nid, []): s += '%s<bpmn:incoming>%s</bpmn:incoming>\n' % (ind, f)
         for f in outg.get(nid, []): s += '%s<bpmn:outgoing>%s</bpmn:outgoing>\n' % (ind, f)
         return s
-    for (nid, kind, nname, x, y, extra) in nodes:
-        pos[nid] = (kind, x, y)
-        if kind == 'start':
-            a('    <bpmn:startEvent id="%s" name="%s">\n%s    </bpmn:startEvent>' % (nid, nname, io(nid)))
-        elif kind == 'end':
-            a('    <bpmn:endEvent id="%s" name="%s">\n      <bpmn:extensionElements>\n        <camunda:executionListener event="start" expression="${execution.setVariable(\'outcome\', \'%s\')}" />\n      </bpmn:extensionElements>\n%s    </bpmn:endEvent>' % (nid, nname, extra, io(nid)))
-        elif kind == 'catch':
-            a('    <bpmn:intermediateCatchEvent id="%s" name="%s">\n%s      <bpmn:messageEventDefinition id="%s-def" messageRef="%s" />\n    </bpmn:intermediateCatchEvent>' % (nid, nname, io(nid), nid, extra))
-        elif kind == 'timer':
-            a('    <bpmn:intermediateCatchEvent id="%s" name="%s">\n%s      <bpmn:timerEventDefinition id="%s-def">\n        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">%s</bpmn:timeDuration>\n      </bpmn:timerEventDefinition>\n    </bpmn:intermediateCatchEvent>' % (nid, nname, io(nid), nid, extra))
-        elif kind == 'task':
-            bean, params = extra
-            ps = ''
-            if params:
-                ps = '        <camunda:inputOutput>\n' + ''.join('          <camunda:inputParameter name="%s">%s</camunda:inputParameter>\n' % kv for kv in params) + '        </camunda:inputOutput>\n'
-            a('    <bpmn:serviceTask id="%s" name="%s" camunda:asyncBefore="true" camunda:delegateExpression="${%s}">\n      <bpmn:extensionElements>\n        <camunda:failedJobRetryTimeCycle>${retryCycle}</camunda:failedJobRetryTimeCycle>\n%s      </bpmn:extensionElements>\n%s    </bpmn:serviceTask>' % (nid, nname, bean, ps, io(nid)))
-        elif kind == 'xor':
-            a('    <bpmn:exclusiveGateway id="%s" name="%s">\n%s    </bpmn:exclusiveGateway>' % (nid, nname, io(nid)))
-        elif kind == 'evgw':
-            a('    <bpmn:eventBasedGateway id="%s" name="%s">\n%s    </bpmn:eventBasedGateway>' % (nid, nname, io(nid)))
+
+    def emit_nodes(node_list, ind):
+        i2 = ind + '  '
+        i3 = i2 + '  '
+        for (nid, kind, nname, x, y, extra) in node_list:
+            pos[nid] = (kind, x, y)
+            if kind == 'start':
+                a('%s<bpmn:startEvent id="%s" name="%s">\n%s%s</bpmn:startEvent>' % (ind, nid, nname, io(nid, i2), ind))
+            elif kind == 'msgstart':
+                a('%s<bpmn:startEvent id="%s" name="%s" isInterrupting="true">\n%s%s<bpmn:messageEventDefinition id="%s-def" messageRef="%s" />\n%s</bpmn:startEvent>' % (ind, nid, nname, io(nid, i2), i2, nid, extra, ind))
+            elif kind == 'end':
+                a('%s<bpmn:endEvent id="%s" name="%s">\n%s<bpmn:extensionElements>\n%s<camunda:executionListener event="start" expression="${execution.setVariable(\'outcome\', \'%s\')}" />\n%s</bpmn:extensionElements>\n%s%s</bpmn:endEvent>' % (ind, nid, nname, i2, i3, extra, i2, io(nid, i2), ind))
+            elif kind == 'catch':
+                a('%s<bpmn:intermediateCatchEvent id="%s" name="%s">\n%s%s<bpmn:messageEventDefinition id="%s-def" messageRef="%s" />\n%s</bpmn:intermediateCatchEvent>' % (ind, nid, nname, io(nid, i2), i2, nid, extra, ind))
+            elif kind == 'timer':
+                a('%s<bpmn:intermediateCatchEvent id="%s" name="%s">\n%s%s<bpmn:timerEventDefinition id="%s-def">\n%s<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">%s</bpmn:timeDuration>\n%s</bpmn:timerEventDefinition>\n%s</bpmn:intermediateCatchEvent>' % (ind, nid, nname, io(nid, i2), i2, nid, i3, extra, i2, ind))
+            elif kind == 'task':
+                bean, params = extra
+                ps = ''
+                if params:
+                    ps = i3 + '<camunda:inputOutput>\n' + ''.join('%s  <camunda:inputParameter name="%s">%s</camunda:inputParameter>\n' % (i3, k, v) for k, v in params) + i3 + '</camunda:inputOutput>\n'
+                a('%s<bpmn:serviceTask id="%s" name="%s" camunda:asyncBefore="true" camunda:delegateExpression="${%s}">\n%s<bpmn:extensionElements>\n%s<camunda:failedJobRetryTimeCycle>${retryCycle}</camunda:failedJobRetryTimeCycle>\n%s%s</bpmn:extensionElements>\n%s%s</bpmn:serviceTask>' % (ind, nid, nname, bean, i2, i3, ps, i2, io(nid, i2), ind))
+            elif kind == 'xor':
+                a('%s<bpmn:exclusiveGateway id="%s" name="%s">\n%s%s</bpmn:exclusiveGateway>' % (ind, nid, nname, io(nid, i2), ind))
+            elif kind == 'evgw':
+                a('%s<bpmn:eventBasedGateway id="%s" name="%s">\n%s%s</bpmn:eventBasedGateway>' % (ind, nid, nname, io(nid, i2), ind))
+
+    def emit_flows(flow_list, ind):
+        for f in flow_list:
+            fid, src, tgt = f[0], f[1], f[2]
+            fname = f[3] if len(f) > 3 else None
+            cond = f[4] if len(f) > 4 else None
+            attrs = ' name="%s"' % escape(fname) if fname else ''
+            if cond:
+                a('%s<bpmn:sequenceFlow id="%s"%s sourceRef="%s" targetRef="%s">\n%s  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">%s</bpmn:conditionExpression>\n%s</bpmn:sequenceFlow>' % (ind, fid, attrs, src, tgt, ind, escape(cond), ind))
+            else:
+                a('%s<bpmn:sequenceFlow id="%s"%s sourceRef="%s" targetRef="%s" />' % (ind, fid, attrs, src, tgt))
+
+    emit_nodes(nodes, '    ')
     for (bid, bname, attached, code_ref, x, y) in boundaries:
         pos[bid] = ('catch', x, y)
-        a('    <bpmn:boundaryEvent id="%s" name="%s" attachedToRef="%s">\n%s      <bpmn:errorEventDefinition id="%s-def" errorRef="%s" />\n    </bpmn:boundaryEvent>' % (bid, bname, attached, io(bid), bid, code_ref))
-    for f in flows:
-        fid, src, tgt = f[0], f[1], f[2]
-        fname = f[3] if len(f) > 3 else None
-        cond = f[4] if len(f) > 4 else None
-        attrs = ' name="%s"' % escape(fname) if fname else ''
-        if cond:
-            a('    <bpmn:sequenceFlow id="%s"%s sourceRef="%s" targetRef="%s">\n      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">%s</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>' % (fid, attrs, src, tgt, escape(cond)))
-        else:
-            a('    <bpmn:sequenceFlow id="%s"%s sourceRef="%s" targetRef="%s" />' % (fid, attrs, src, tgt))
+        a('    <bpmn:boundaryEvent id="%s" name="%s" attachedToRef="%s">\n%s      <bpmn:errorEventDefinition id="%s-def" errorRef="%s" />\n    </bpmn:boundaryEvent>' % (bid, bname, attached, io(bid, '      '), bid, code_ref))
+    for (sid, sname, sdoc, sx, sy, sw, sh, snodes, sflows) in event_subprocesses:
+        sub_bounds[sid] = (sx, sy, sw, sh)
+        a('    <bpmn:subProcess id="%s" name="%s" triggeredByEvent="true">' % (sid, sname))
+        a('      <bpmn:documentation>%s</bpmn:documentation>' % escape(sdoc))
+        emit_nodes(snodes, '      ')
+        emit_flows(sflows, '      ')
+        a('    </bpmn:subProcess>')
+    emit_flows(flows, '    ')
     a('  </bpmn:process>')
     for (mid, mname) in messages:
         a('  <bpmn:message id="%s" name="%s" />' % (mid, mname))
     a('  <bpmn:error id="error-conversation-closed" name="Conversation closed" errorCode="CONVERSATION_CLOSED" />')
     a('  <bpmndi:BPMNDiagram id="diagram-%s">' % pid)
     a('    <bpmndi:BPMNPlane id="plane-%s" bpmnElement="%s">' % (pid, pid))
+    for sid, (sx, sy, sw, sh) in sub_bounds.items():
+        a('      <bpmndi:BPMNShape id="%s-di" bpmnElement="%s" isExpanded="true">' % (sid, sid))
+        a('        <dc:Bounds x="%d" y="%d" width="%d" height="%d" />' % (sx, sy, sw, sh))
+        a('      </bpmndi:BPMNShape>')
     for nid, (kind, x, y) in pos.items():
         w, h = SIZES[kind]
         ex = ' isMarkerVisible="true"' if kind == 'xor' else ''
@@ -76,13 +104,16 @@ def gen(pid, name, doc, nodes, flows, messages, boundaries=()):
         if kind != 'task':
             a('        <bpmndi:BPMNLabel>\n          <dc:Bounds x="%d" y="%d" width="100" height="27" />\n        </bpmndi:BPMNLabel>' % (x - 50, y + h // 2 + 5))
         a('      </bpmndi:BPMNShape>')
+
     def edge_pt(nid, side):
         kind, x, y = pos[nid]; w, h = SIZES[kind]
         return {'r': (x + w // 2, y), 'l': (x - w // 2, y), 't': (x, y - h // 2), 'b': (x, y + h // 2)}[side]
-    for f in flows:
+    for f in all_flows:
         fid, src, tgt = f[0], f[1], f[2]
         _, sx, sy = pos[src]; _, tx, ty = pos[tgt]
-        if abs(sy - ty) < 2:
+        if len(f) > 5 and f[5]:
+            pts = f[5]
+        elif abs(sy - ty) < 2:
             pts = [edge_pt(src, 'r' if tx > sx else 'l'), edge_pt(tgt, 'l' if tx > sx else 'r')]
         elif tx > sx:
             s = edge_pt(src, 'b' if ty > sy else 't')
@@ -105,7 +136,7 @@ def gen(pid, name, doc, nodes, flows, messages, boundaries=()):
     return '\n'.join(out) + '\n'
 
 transfer = gen('transfer-interaction', 'Transfer interaction',
-  'One instance per transfer; business key = conversation SID (CH...). Started by POST /api/interactions/{CH}/transfers after the invite is created (Invites subresource); the invite task\'s reservation.accepted is correlated as TransferAccepted, its task.canceled / workflow.timeout as TransferFailed. Variables and names: docs/design.md, Agent operations.',
+  'One instance per transfer; business key = conversation SID (CH...). Started by POST /api/interactions/{CH}/transfers after the invite is created (Invites subresource); the invite task\'s reservation.accepted is correlated as TransferAccepted, its task.canceled / workflow.timeout as TransferFailed; InteractionEnded ends it when the conversation or its lifecycle ends. Variables and names: docs/design.md, Agent operations.',
   [('start-transfer-requested', 'start', 'Transfer requested', 160, 200, None),
    ('gateway-wait-for-target', 'evgw', 'Wait for the target', 260, 200, None),
    ('catch-transfer-accepted', 'catch', 'Transfer accepted', 370, 200, 'message-transfer-accepted'),
@@ -129,10 +160,18 @@ transfer = gen('transfer-interaction', 'Transfer interaction',
    ('flow-failed-to-message', 'catch-transfer-failed', 'task-send-transfer-failed-message'),
    ('flow-message-to-end-failed', 'task-send-transfer-failed-message', 'end-transfer-failed'),
    ('flow-expired-to-end', 'timer-transfer-expired', 'end-transfer-expired')],
-  [('message-transfer-accepted', 'TransferAccepted'), ('message-transfer-failed', 'TransferFailed')])
+  [('message-transfer-accepted', 'TransferAccepted'), ('message-transfer-failed', 'TransferFailed'),
+   ('message-interaction-ended', 'InteractionEnded')],
+  event_subprocesses=[
+   ('subprocess-interaction-ended', 'End transfer with the interaction',
+    'The conversation closed or was removed, or its interaction-lifecycle instance ended: the transfer ends at once, whatever it waits for (InteractionEnded, correlated to every instance of the conversation by business key).',
+    300, 640, 300, 120,
+    [('start-interaction-ended', 'msgstart', 'Interaction ended', 370, 700, 'message-interaction-ended'),
+     ('end-transfer-interaction-ended', 'end', 'Transfer ended with the interaction', 520, 700, 'interaction-ended')],
+    [('flow-interaction-ended-to-end', 'start-interaction-ended', 'end-transfer-interaction-ended')])])
 
 park = gen('park-interaction', 'Park interaction',
-  'One instance per park; business key = conversation SID (CH...). Started by POST /api/interactions/{CH}/park; resumed by POST .../unpark (UnparkRequested) or by the customer\'s next message, brought by the conversation-scoped webhook (ParkedCustomerMessage); then an Invite back to the worker who parked it. Variables and names: docs/design.md, Agent operations.',
+  'One instance per park; business key = conversation SID (CH...). Started by POST /api/interactions/{CH}/park; resumed by POST .../unpark (UnparkRequested) or by the customer\'s next message, brought by the conversation-scoped webhook (ParkedCustomerMessage); then an Invite back to the worker who parked it. InteractionEnded ends it when the conversation or its lifecycle ends. Variables and names: docs/design.md, Agent operations.',
   [('start-park-requested', 'start', 'Park requested', 160, 200, None),
    ('task-park-interaction-channel', 'task', 'Park interaction channel', 270, 200, ('parkInteractionChannel', [])),
    ('task-create-park-webhook', 'task', 'Create park webhook', 420, 200, ('createParkWebhook', [])),
@@ -144,7 +183,7 @@ park = gen('park-interaction', 'Park interaction',
    ('task-reinvite-parked-worker', 'task', 'Re-invite parked worker', 1020, 200, ('reinviteParkedWorker', [])),
    ('end-interaction-resumed', 'end', 'Interaction resumed', 1160, 200, 'resumed'),
    ('end-resume-conversation-closed', 'end', 'Conversation closed', 1160, 330, 'conversation-closed'),
-   ('end-park-conversation-closed', 'end', 'Conversation closed', 550, 450, 'conversation-closed-while-parking'),
+   ('end-park-conversation-closed', 'end', 'Conversation closed', 440, 340, 'conversation-closed-while-parking'),
    ('timer-park-expired', 'timer', 'Park expired', 650, 450, '${parkTimeout}'),
    ('task-delete-park-webhook-expired', 'task', 'Delete park webhook', 870, 450, ('deleteParkWebhook', [])),
    ('end-park-expired', 'end', 'Park expired', 1020, 450, 'park-expired')],
@@ -155,17 +194,26 @@ park = gen('park-interaction', 'Park interaction',
    ('flow-wait-to-customer-message', 'gateway-wait-for-resume', 'catch-customer-message'),
    ('flow-wait-to-expired', 'gateway-wait-for-resume', 'timer-park-expired'),
    ('flow-unpark-to-resume', 'catch-unpark-requested', 'gateway-resume'),
-   ('flow-customer-message-to-resume', 'catch-customer-message', 'gateway-resume'),
+   ('flow-customer-message-to-resume', 'catch-customer-message', 'gateway-resume', None, None, [(668, 320), (750, 320), (750, 225)]),
    ('flow-resume-to-delete-webhook', 'gateway-resume', 'task-delete-park-webhook'),
    ('flow-delete-webhook-to-reinvite', 'task-delete-park-webhook', 'task-reinvite-parked-worker'),
    ('flow-reinvite-to-end', 'task-reinvite-parked-worker', 'end-interaction-resumed'),
    ('flow-reinvite-closed-to-end', 'boundary-reinvite-conversation-closed', 'end-resume-conversation-closed'),
-   ('flow-webhook-closed-to-end', 'boundary-webhook-conversation-closed', 'end-park-conversation-closed'),
+   ('flow-webhook-closed-to-end', 'boundary-webhook-conversation-closed', 'end-park-conversation-closed', None, None, [(440, 258), (440, 322)]),
    ('flow-expired-to-delete-webhook', 'timer-park-expired', 'task-delete-park-webhook-expired'),
    ('flow-delete-webhook-expired-to-end', 'task-delete-park-webhook-expired', 'end-park-expired')],
-  [('message-unpark-requested', 'UnparkRequested'), ('message-parked-customer-message', 'ParkedCustomerMessage')],
+  [('message-unpark-requested', 'UnparkRequested'), ('message-parked-customer-message', 'ParkedCustomerMessage'),
+   ('message-interaction-ended', 'InteractionEnded')],
   [('boundary-reinvite-conversation-closed', 'Conversation closed', 'task-reinvite-parked-worker', 'error-conversation-closed', 1040, 240),
-   ('boundary-webhook-conversation-closed', 'Conversation closed', 'task-create-park-webhook', 'error-conversation-closed', 440, 240)])
+   ('boundary-webhook-conversation-closed', 'Conversation closed', 'task-create-park-webhook', 'error-conversation-closed', 440, 240)],
+  [('subprocess-park-interaction-ended', 'End park with the interaction',
+    'The conversation closed or was removed, or its interaction-lifecycle instance ended: the park ends at once, whatever it waits for (InteractionEnded, correlated to every instance of the conversation by business key); its scoped webhook is removed (gone already = done).',
+    600, 540, 480, 130,
+    [('start-park-interaction-ended', 'msgstart', 'Interaction ended', 660, 605, 'message-interaction-ended'),
+     ('task-delete-park-webhook-interaction-ended', 'task', 'Delete park webhook', 820, 605, ('deleteParkWebhook', [])),
+     ('end-park-interaction-ended', 'end', 'Park ended with the interaction', 990, 605, 'interaction-ended')],
+    [('flow-park-interaction-ended-to-delete-webhook', 'start-park-interaction-ended', 'task-delete-park-webhook-interaction-ended'),
+     ('flow-park-delete-webhook-to-end', 'task-delete-park-webhook-interaction-ended', 'end-park-interaction-ended')])])
 
 base = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 open(base + '/transfer-interaction.bpmn', 'w').write(transfer)

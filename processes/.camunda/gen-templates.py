@@ -151,8 +151,8 @@ operations = [
              "conversation is closed or gone.",
              ["park", "webhook", "conversation", "resume"]),
     template(O + "delete-park-webhook", "Twilio Flex: Delete park webhook", "deleteParkWebhook",
-             "Resume or park expired: removes the park's conversation-scoped webhook (parkWebhookSid on conversationSid). "
-             "No webhook, or already gone, = done.",
+             "Resume, park expired or interaction ended: removes the park's conversation-scoped webhook (parkWebhookSid "
+             "on conversationSid). No webhook, already gone, or the conversation closed or gone, = done.",
              ["park", "webhook", "resume", "unpark", "expired"]),
     template(O + "reinvite-parked-worker", "Twilio Flex: Re-invite parked worker", "reinviteParkedWorker",
              "Resume: creates an Invite on the parked interaction channel (interactionSid, channelSid), routed to the "

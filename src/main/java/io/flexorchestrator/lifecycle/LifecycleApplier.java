@@ -49,17 +49,45 @@ public class LifecycleApplier {
     if (ConversationEventParser.MESSAGE_ADDED.equals(event.eventType())) {
       return messageAdded(event, conversationSid);
     }
+    boolean removed = ConversationEventParser.REMOVED.equals(event.eventType());
+    boolean closed = removed || "closed".equals(event.param("StateTo"));
+    int operationsEnded = closed
+        ? endAgentOperations(conversationSid, removed ? "conversation-removed" : "conversation-closed")
+        : 0;
     ProcessInstance instance = running(conversationSid);
     if (instance == null) {
-      return ApplyOutcome.ignored("no running lifecycle for the conversation");
+      return operationsEnded > 0 ? ApplyOutcome.applied(INTERACTION_ENDED)
+          : ApplyOutcome.ignored("no running lifecycle for the conversation");
     }
-    return switch (event.param("StateTo")) {
-      case "closed" -> correlate(instance, CONVERSATION_CLOSED,
-          Map.of("conversationClosedAt", new Date()));
-      case "inactive" -> correlate(instance, CONVERSATION_INACTIVE,
-          Map.of("conversationInactiveAt", new Date()));
-      default -> ApplyOutcome.ignored("conversation became active again");
-    };
+    if (closed) {
+      return correlate(instance, CONVERSATION_CLOSED, Map.of("conversationClosedAt", new Date()));
+    }
+    return "inactive".equals(event.param("StateTo"))
+        ? correlate(instance, CONVERSATION_INACTIVE, Map.of("conversationInactiveAt", new Date()))
+        : ApplyOutcome.ignored("conversation became active again");
+  }
+
+  /**
+   * The interaction is over (conversation closed or removed, lifecycle ended): every
+   * {@code transfer-interaction} and {@code park-interaction} instance of the conversation ends
+   * through its {@code InteractionEnded} event sub-process. Returns how many were ended.
+   */
+  public int endAgentOperations(String conversationSid, String reason) {
+    int ended = 0;
+    for (String key : List.of(TRANSFER_PROCESS_KEY, PARK_PROCESS_KEY)) {
+      for (ProcessInstance operation : runtime.createProcessInstanceQuery().processDefinitionKey(key)
+          .processInstanceBusinessKey(conversationSid).list()) {
+        if (waitsFor(operation, INTERACTION_ENDED)) {
+          runtime.createMessageCorrelation(INTERACTION_ENDED).processInstanceId(operation.getId())
+              .setVariable("interactionEndedBy", reason).correlateWithResult();
+          ended++;
+        }
+      }
+    }
+    if (ended > 0) {
+      log.info("Conversation {}: {} agent operation(s) ended ({})", conversationSid, ended, reason);
+    }
+    return ended;
   }
 
   private ApplyOutcome messageAdded(InboxEvent event, String conversationSid) {

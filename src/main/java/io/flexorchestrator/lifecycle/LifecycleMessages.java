@@ -23,6 +23,11 @@ public final class LifecycleMessages {
   public static final String TRANSFER_FAILED = "TransferFailed";
   public static final String UNPARK_REQUESTED = "UnparkRequested";
   public static final String PARKED_CUSTOMER_MESSAGE = "ParkedCustomerMessage";
+  /**
+   * To every {@code transfer-interaction} and {@code park-interaction} instance of a conversation
+   * (interrupting event sub-process): the conversation closed or was removed, or its lifecycle ended.
+   */
+  public static final String INTERACTION_ENDED = "InteractionEnded";
   /** Lifecycle variable: tasks handed over by a cold transfer or a park, whose events are ignored. */
   public static final String HANDED_OVER_TASKS = "handedOverTaskSids";
   /** Lifecycle variable: accepted tasks of further agents (warm transfer) besides {@code taskSid}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flexorchestrator.config.SandboxDefaults;
 import io.flexorchestrator.support.HttpJson;
 import io.flexorchestrator.support.Sandbox;
 import io.flexorchestrator.support.SandboxIT;
@@ -82,6 +83,14 @@ class AgentOperationsIT extends SandboxIT {
     var instance = runtime.createProcessInstanceQuery().processDefinitionKey("interaction-lifecycle")
         .processInstanceBusinessKey(ch).singleResult();
     return instance == null ? null : runtime.getVariable(instance.getId(), name);
+  }
+
+  /** Waits until the conversation's park-interaction instance waits for the customer or unpark. */
+  private void awaitParked(String ch) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtime.createProcessInstanceQuery()
+        .processDefinitionKey("park-interaction").processInstanceBusinessKey(ch).list().stream()
+        .anyMatch(p -> runtime.createEventSubscriptionQuery().processInstanceId(p.getId())
+            .eventName("UnparkRequested").count() == 1));
   }
 
   /** An inbound conversation accepted by alice, with the lifecycle in its agent phase. */
@@ -272,6 +281,32 @@ class AgentOperationsIT extends SandboxIT {
         Map.of("mode", "cold")).status()).isEqualTo(400);
   }
 
+  @Test
+  void aPendingTransferEndsAtOnceWhenTheConversationIsRemoved() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    assertThat(operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("queueSid", QUEUE, "mode", "cold")).status()).isEqualTo(202);
+    assertThat(running("transfer-interaction", ch)).isTrue();
+    // Twilio's post-event webhook for a deleted conversation (signed, through the inbox)
+    assertThat(webhooks().post("/webhooks/conversations", Map.of("EventType", "onConversationRemoved",
+        "ConversationSid", ch, "ChatServiceSid", SandboxDefaults.CHAT_SERVICE_SID,
+        "AccountSid", SandboxDefaults.ACCOUNT_SID)).statusCode()).isEqualTo(200);
+    assertThat(outcome("transfer-interaction", ch)).isEqualTo("interaction-ended"); // not its PT2H timer
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("conversation-closed");
+  }
+
+  @Test
+  void aPendingTransferEndsAtOnceWhenTheLifecycleEnds() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    String original = sandbox.awaitTask(ch, "assigned");
+    assertThat(operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("workerSid", CAROL, "mode", "warm")).status()).isEqualTo(202);
+    sandbox.task(original, "delete"); // task.deleted: the lifecycle ends, the conversation stays
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("task-deleted");
+    assertThat(outcome("transfer-interaction", ch)).isEqualTo("interaction-ended");
+    assertThat(running("transfer-interaction", ch)).isFalse();
+  }
+
   // ------------------------------------------------------------ park
 
   @Test
@@ -306,15 +341,27 @@ class AgentOperationsIT extends SandboxIT {
     String ch = acceptedInbound(Sandbox.newCustomer());
     String original = sandbox.awaitTask(ch, "assigned");
     assertThat(operator().post("/api/interactions/" + ch + "/park", Map.of()).status()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(30)).until(() -> runtime.createProcessInstanceQuery()
-        .processDefinitionKey("park-interaction").processInstanceBusinessKey(ch).list().stream()
-        .anyMatch(p -> runtime.createEventSubscriptionQuery().processInstanceId(p.getId())
-            .eventName("UnparkRequested").count() == 1));
+    awaitParked(ch);
     assertThat(operator().post("/api/interactions/" + ch + "/unpark", Map.of()).status()).isEqualTo(202);
     String resumed = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(original)
         && t.get("status").asText().equals("pending"));
     accept(resumed, null);
     assertThat(task(ch, resumed).toString()).contains(ALICE);
+  }
+
+  @Test
+  void aParkEndsAtOnceWhenTheConversationClosesAndRemovesItsWebhook() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    assertThat(operator().post("/api/interactions/" + ch + "/park", Map.of()).status()).isEqualTo(202);
+    awaitParked(ch);
+    String webhookSid = String.valueOf(runtime.getVariable(runtime.createProcessInstanceQuery()
+        .processDefinitionKey("park-interaction").processInstanceBusinessKey(ch).singleResult().getId(),
+        "parkWebhookSid"));
+    sandbox.timer(ch, "closed");
+    assertThat(outcome("park-interaction", ch)).isEqualTo("interaction-ended"); // not its P7D timer
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("conversation-closed");
+    await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.count(sandbox.requests(webhookSid),
+        "DELETE", "/Webhooks/" + webhookSid) == 1);
   }
 
   // ------------------------------------------------------------ customers

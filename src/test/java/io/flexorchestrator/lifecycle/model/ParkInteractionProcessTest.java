@@ -135,4 +135,27 @@ class ParkInteractionProcessTest {
     executeJobs();
     BpmnAwareTests.assertThat(pi).isEnded().hasPassed("task-delete-park-webhook-expired", "end-park-expired");
   }
+
+  @Test
+  void theInteractionEndingEndsTheParkAndRemovesItsWebhook() {
+    ProcessInstance pi = start("P7D");
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-resume");
+    correlate("InteractionEnded");
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isEnded().hasPassed("start-park-interaction-ended",
+        "task-delete-park-webhook-interaction-ended", "end-park-interaction-ended");
+    assertThat(deleteParkWebhook.lastCall().variable("parkWebhookSid")).isNotNull();
+    assertThat(reinviteParkedWorker.calls()).isEmpty();
+  }
+
+  @Test
+  void theInteractionEndingWhileTheChannelIsBeingParkedEndsItToo() {
+    ProcessInstance pi = start("P7D");
+    BpmnAwareTests.assertThat(pi).isWaitingAt("task-park-interaction-channel");
+    correlate("InteractionEnded");
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isEnded().hasPassed("end-park-interaction-ended");
+    assertThat(parkInteractionChannel.calls()).isEmpty();
+  }
 }

@@ -121,4 +121,16 @@ class TransferInteractionProcessTest {
     BpmnAwareTests.assertThat(pi).isEnded().hasPassed("end-transfer-expired");
     assertThat(outcome(pi)).isEqualTo("transfer-expired");
   }
+
+  @Test
+  void theInteractionEndingEndsAPendingTransferAtOnce() {
+    ProcessInstance pi = start("cold", "PT2H");
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-target");
+    correlate("InteractionEnded");
+    BpmnAwareTests.assertThat(pi).isEnded()
+        .hasPassed("start-interaction-ended", "end-transfer-interaction-ended");
+    assertThat(outcome(pi)).isEqualTo("interaction-ended");
+    assertThat(closeTransferringAgent.calls()).isEmpty();
+    assertThat(managementService.createJobQuery().processInstanceId(pi.getId()).count()).isZero();
+  }
 }
