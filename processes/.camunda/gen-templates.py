@@ -139,6 +139,13 @@ operations = [
              "completes that agent's task and removes the agent. Writes transferringAgentClosed (false when no such "
              "participant). Closing an already closed participant changes nothing.",
              ["transfer", "cold", "agent", "participant", "close"]),
+    template(O + "release-unattended-interaction", "Twilio Flex: Release unattended interaction",
+             "releaseUnattendedInteraction",
+             "No Twilio call. A transfer's invite failed or expired: if the last agent left meanwhile (the lifecycle "
+             "holds back their task's completion, agentLeftTaskSid) and no other invite of the conversation is pending, "
+             "hands that completion to the interaction-lifecycle (TaskCompleted), which closes the interaction channel: "
+             "only the customer is left, no orphan. Otherwise nothing. Writes interactionReleased.",
+             ["transfer", "invite", "orphan", "release", "last agent"]),
     template(O + "park-interaction-channel", "Twilio Flex: Park interaction channel", "parkInteractionChannel",
              "Park: sets the interaction channel (interactionSid, channelSid) inactive with routing closed, so the "
              "agent's task completes while the conversation stays open. Writes parkedAt. Repeated on a parked channel, "

@@ -287,16 +287,11 @@ public class AgentOperations {
     String id = lifecycle.getId();
     String interactionSid = (String) runtime.getVariable(id, "interactionSid");
     String channelSid = (String) runtime.getVariable(id, "channelSid");
-    ProcessInstance pending = lifecycles.running(TRANSFER_PROCESS_KEY, ch);
-    if (pending != null) {
-      Map<String, Object> v = runtime.getVariables(pending.getId());
-      if (Objects.equals(v.get("transferMode"), mode)
-          && Objects.equals(v.get("targetQueueSid"), queueSid)
-          && Objects.equals(v.get("targetWorkerSidRequested"), workerSid)) {
-        return Map.of("inviteSid", v.get("inviteSid")); // the same request again: same answer
-      }
-      throw new ApiError(409, "a transfer of this interaction is pending (invite "
-          + v.get("inviteSid") + ")");
+    // several invites may be pending (e.g. warm to a worker and to a queue); the same request
+    // again, while its invite is pending, gets the same answer
+    Object same = samePendingInvite(ch, mode, queueSid, workerSid);
+    if (same != null) {
+      return Map.of("inviteSid", same);
     }
     if (runtime.createProcessInstanceQuery().processDefinitionKey(PARK_PROCESS_KEY)
         .processInstanceBusinessKey(ch).count() > 0) {
@@ -333,6 +328,10 @@ public class AgentOperations {
     properties.put("attributes", attributes);
     return tx.execute(status -> {
       guard.lock(ch);
+      Object concurrent = samePendingInvite(ch, mode, queueSid, workerSid);
+      if (concurrent != null) {
+        return Map.of("inviteSid", concurrent);
+      }
       InteractionChannelInvite invite = InteractionChannelInvite
           .creator(interactionSid, channelSid, Map.of("properties", properties)).create(client);
       Map<String, Object> variables = new HashMap<>();
@@ -349,11 +348,25 @@ public class AgentOperations {
       variables.put("targetWorkerSidRequested", workerSid);
       variables.put("transferringTaskSid", taskSid.toString());
       variables.put("transferringWorkerSid", fromWorker == null ? null : fromWorker.toString());
+      variables.put("agentLeft", false);
       runtime.createProcessInstanceByKey(TRANSFER_PROCESS_KEY).businessKey(ch)
           .setVariables(variables).execute();
       log.info("Transfer {} ({}) of conversation {}: invite {}", transferId, mode, ch, invite.getSid());
       return Map.of("inviteSid", invite.getSid());
     });
+  }
+
+  /** The invite SID of a pending transfer of the conversation to the same target and mode. */
+  private Object samePendingInvite(String ch, String mode, String queueSid, String workerSid) {
+    for (ProcessInstance pending : lifecycles.pendingTransfers(ch)) {
+      Map<String, Object> v = runtime.getVariables(pending.getId());
+      if (Objects.equals(v.get("transferMode"), mode)
+          && Objects.equals(v.get("targetQueueSid"), queueSid)
+          && Objects.equals(v.get("targetWorkerSidRequested"), workerSid)) {
+        return v.get("inviteSid");
+      }
+    }
+    return null;
   }
 
   /** Worker SIDs of the agents on the channel (participants of type agent, not closed). */

@@ -282,6 +282,75 @@ class AgentOperationsIT extends SandboxIT {
   }
 
   @Test
+  void pendingInvitesKeepTheChannelOpenAfterTheLastAgentLeftAndItClosesWhenNoneIsLeft() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    String original = sandbox.awaitTask(ch, "assigned");
+    HttpJson.Reply toCarol = operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("workerSid", CAROL, "mode", "warm"));
+    HttpJson.Reply toQueue = operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("queueSid", QUEUE, "mode", "cold"));
+    assertThat(toCarol.status()).as(toCarol.body()).isEqualTo(202);
+    assertThat(toQueue.status()).as(toQueue.body()).isEqualTo(202);
+    String carolInvite = toCarol.json().get("inviteSid").asText();
+    assertThat(toQueue.json().get("inviteSid").asText()).isNotEqualTo(carolInvite);
+    // the same request again while its invite is pending: the same invite
+    assertThat(operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("workerSid", CAROL, "mode", "warm")).json().get("inviteSid").asText())
+        .isEqualTo(carolInvite);
+    assertThat(runtime.createProcessInstanceQuery().processDefinitionKey("transfer-interaction")
+        .processInstanceBusinessKey(ch).count()).isEqualTo(2);
+    String carolTask = sandbox.awaitTask(ch, t -> t.get("attributes").path("transferTarget").asText()
+        .equals(CAROL));
+    String queueTask = sandbox.awaitTask(ch, t -> t.get("attributes").path("transferTarget").asText()
+        .equals(QUEUE));
+
+    sandbox.task(original, "wrapup");
+    sandbox.task(original, "complete"); // alice leaves: only the customer, two invites pending
+    await().atMost(Duration.ofSeconds(30)).until(() -> original.equals(lifecycleVariable(ch, "agentLeftTaskSid")));
+    assertThat(running("interaction-lifecycle", ch)).isTrue();
+    assertThat(sandbox.conversation(ch).get("state").asText()).isNotEqualTo("closed");
+
+    sandbox.task(carolTask, "timeout"); // one invite fails: the other is still pending
+    assertThat(outcome("transfer-interaction", ch)).isEqualTo("transfer-failed-no-agent");
+    assertThat(running("interaction-lifecycle", ch)).isTrue();
+    assertThat(task(ch, queueTask).get("status").asText()).isEqualTo("pending");
+    assertThat(sandbox.conversation(ch).get("state").asText()).isNotEqualTo("closed");
+
+    sandbox.task(queueTask, "cancel"); // the last invite fails: nobody left, the channel closes
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> sandbox.conversation(ch).get("state").asText().equals("closed"));
+    assertThat(history.createHistoricProcessInstanceQuery().processDefinitionKey("transfer-interaction")
+        .processInstanceBusinessKey(ch).finished().count()).isEqualTo(2);
+    // nobody is told "your current agent continues" when there is none
+    assertThat(sandbox.conversation(ch).get("messages").toString()).doesNotContain("could not reach a colleague");
+  }
+
+  @Test
+  void whenTheLastAgentLeftAPendingWarmInviteTakesTheInteractionOver() {
+    String ch = acceptedInbound(Sandbox.newCustomer());
+    String original = sandbox.awaitTask(ch, "assigned");
+    assertThat(operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("workerSid", CAROL, "mode", "warm")).status()).isEqualTo(202);
+    String target = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(original)
+        && t.get("status").asText().equals("pending"));
+    sandbox.task(original, "wrapup");
+    sandbox.task(original, "complete");
+    await().atMost(Duration.ofSeconds(30)).until(() -> original.equals(lifecycleVariable(ch, "agentLeftTaskSid")));
+
+    accept(target, null);
+    assertThat(outcome("transfer-interaction", ch)).isEqualTo("agent-added");
+    await().atMost(Duration.ofSeconds(30)).until(() -> target.equals(lifecycleVariable(ch, "taskSid")));
+    assertThat(lifecycleVariable(ch, "agentLeftTaskSid")).isNull();
+    assertThat(lifecycleVariable(ch, "workerSid")).isEqualTo(CAROL);
+    sandbox.task(target, "wrapup"); // the lifecycle recorded alice's wrapup already
+    sandbox.task(target, "complete");
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> sandbox.conversation(ch).get("state").asText().equals("closed"));
+  }
+
+  @Test
   void aPendingTransferEndsAtOnceWhenTheConversationIsRemoved() {
     String ch = acceptedInbound(Sandbox.newCustomer());
     assertThat(operator().post("/api/interactions/" + ch + "/transfers",
