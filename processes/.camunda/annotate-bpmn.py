@@ -13,6 +13,7 @@ ids = {"loadConversationContext": P+"load-conversation-context", "setCloseTimers
   "createParkWebhook": O+"create-park-webhook", "deleteParkWebhook": O+"delete-park-webhook",
   "reinviteParkedWorker": O+"reinvite-parked-worker",
   "releaseUnattendedInteraction": O+"release-unattended-interaction",
+  "sendResumeTemplate": O+"send-resume-template",
   "checkupSweepConversations": C+"sweep-conversations",
   "checkupReconcileLifecycles": C+"reconcile-lifecycles", "checkupCloseStaleChannels": C+"close-stale-channels",
   "checkupPublishReport": C+"publish-report"}

@@ -161,6 +161,12 @@ operations = [
              "Resume, park expired or interaction ended: removes the park's conversation-scoped webhook (parkWebhookSid "
              "on conversationSid). No webhook, already gone, or the conversation closed or gone, = done.",
              ["park", "webhook", "resume", "unpark", "expired"]),
+    template(O + "send-resume-template", "Twilio Flex: Send resume template", "sendResumeTemplate",
+             "Unpark with a template: sends the pre-approved template of the unpark request (resumeContentSid, "
+             "resumeContentVariables) to the conversation before the worker is re-invited: what WhatsApp allows outside "
+             "the 24-hour customer window. Sent once per park (parkId), even when retried. Writes "
+             "resumeTemplateMessageSid. Throws CONVERSATION_CLOSED.",
+             ["park", "unpark", "resume", "template", "whatsapp", "window"]),
     template(O + "reinvite-parked-worker", "Twilio Flex: Re-invite parked worker", "reinviteParkedWorker",
              "Resume: creates an Invite on the parked interaction channel (interactionSid, channelSid), routed to the "
              "worker who parked it (parkedWorkerSid, known-agent routing) with the parked task's attributes "

@@ -14,6 +14,7 @@ import com.twilio.rest.flexapi.v1.interaction.interactionchannel.InteractionChan
 import com.twilio.rest.flexapi.v1.interaction.interactionchannel.InteractionChannelParticipant;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import io.flexorchestrator.config.FlexProperties;
+import io.flexorchestrator.delegate.CustomerWindow;
 import io.flexorchestrator.lifecycle.ConversationGuard;
 import io.flexorchestrator.lifecycle.LifecycleApplier;
 import io.flexorchestrator.lifecycle.LifecycleProperties;
@@ -52,6 +53,7 @@ public class AgentOperations {
   private static final Pattern WK = Pattern.compile("WK[0-9a-fA-F]{32}");
   private static final Pattern WQ = Pattern.compile("WQ[0-9a-fA-F]{32}");
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+  private static final Pattern HX = Pattern.compile("HX[0-9a-fA-F]{32}");
 
   private final TwilioGateway gateway;
   private final FlexProperties flex;
@@ -61,13 +63,15 @@ public class AgentOperations {
   private final ConversationGuard guard;
   private final TransactionTemplate tx;
   private final IdentityPolicy identities;
+  private final CustomerWindow customerWindow;
   private final ObjectMapper mapper;
   private final String transferTimeout;
   private final String parkTimeout;
 
   public AgentOperations(TwilioGateway gateway, FlexProperties flex, RuntimeService runtime,
       LifecycleApplier lifecycles, LifecycleProperties lifecycleProperties, ConversationGuard guard,
-      PlatformTransactionManager transactionManager, IdentityPolicy identities, ObjectMapper mapper,
+      PlatformTransactionManager transactionManager, IdentityPolicy identities,
+      CustomerWindow customerWindow, ObjectMapper mapper,
       @Value("${orchestrator.operations.transfer-timeout:PT2H}") String transferTimeout,
       @Value("${orchestrator.operations.park-timeout:P7D}") String parkTimeout) {
     this.transferTimeout = transferTimeout;
@@ -80,6 +84,7 @@ public class AgentOperations {
     this.guard = guard;
     this.tx = new TransactionTemplate(transactionManager);
     this.identities = identities;
+    this.customerWindow = customerWindow;
     this.mapper = mapper;
   }
 
@@ -109,7 +114,7 @@ public class AgentOperations {
     if (body.get("attributes") != null && !(body.get("attributes") instanceof Map)) {
       throw ApiError.badRequest("attributes must be a JSON object");
     }
-    if (contentSid != null && !contentSid.matches("HX[0-9a-fA-F]{32}")) {
+    if (contentSid != null && !HX.matcher(contentSid).matches()) {
       throw ApiError.badRequest("contentSid must be a Content template SID (HX…)");
     }
     String address = null;
@@ -422,7 +427,23 @@ public class AgentOperations {
     });
   }
 
-  public void unpark(String ch) {
+  /**
+   * Resumes a parked interaction. WhatsApp outside the 24-hour customer window: 409 unless the body
+   * names a pre-approved template ({@code contentSid} + optional {@code contentVariables}), which the
+   * park process sends before the re-invite (the only business message WhatsApp allows there).
+   */
+  public void unpark(String ch, Map<String, Object> body) {
+    String contentSid = text(body, "contentSid");
+    Object contentVariables = body.get("contentVariables");
+    if (contentSid != null && !HX.matcher(contentSid).matches()) {
+      throw ApiError.badRequest("contentSid must be a Content template SID (HX…)");
+    }
+    if (contentVariables != null && contentSid == null) {
+      throw ApiError.badRequest("contentVariables need a contentSid");
+    }
+    if (contentVariables != null && !(contentVariables instanceof Map) && !(contentVariables instanceof String)) {
+      throw ApiError.badRequest("contentVariables must be a JSON object");
+    }
     ProcessInstance park = lifecycles.running(PARK_PROCESS_KEY, ch);
     if (park == null) {
       if (lifecycles.running(ch) == null) {
@@ -430,14 +451,37 @@ public class AgentOperations {
       }
       throw new ApiError(409, "the interaction is not parked");
     }
+    if (contentSid == null && "whatsapp".equals(runtime.getVariable(park.getId(), "channelType"))
+        && customerWindow.lastCustomerMessageWithinWindow(gateway.client(), ch).isEmpty()) {
+      throw new ApiError(409, "the WhatsApp customer window is closed (the customer's last message"
+          + " is older than " + customerWindow.window() + "): the agent could only send a"
+          + " pre-approved template. Unpark with {\"contentSid\": \"HX…\", \"contentVariables\": {…}}"
+          + " to send one first, or wait: the customer's next message resumes the interaction",
+          Map.of("reason", "whatsapp-window-closed", "requires", "contentSid"));
+    }
+    String variables = contentVariables == null ? null
+        : contentVariables instanceof String v ? v : json(contentVariables);
+    resume(ch, park, "api", contentSid, variables, null);
+  }
+
+  /** Correlates {@code UnparkRequested} under the conversation's lock. */
+  private void resume(String ch, ProcessInstance park, String by, String contentSid,
+      String contentVariables, String workerSid) {
     tx.executeWithoutResult(status -> {
       guard.lock(ch);
       if (runtime.createEventSubscriptionQuery().processInstanceId(park.getId())
           .eventType("message").eventName(UNPARK_REQUESTED).count() == 0) {
         throw new ApiError(409, "the interaction is being parked or resumed right now; try again");
       }
+      Map<String, Object> variables = new HashMap<>();
+      variables.put("unparkedBy", by);
+      variables.put("resumeContentSid", contentSid);
+      variables.put("resumeContentVariables", contentVariables);
+      if (workerSid != null) {
+        variables.put("resumeWorkerSid", workerSid);
+      }
       runtime.createMessageCorrelation(UNPARK_REQUESTED).processInstanceId(park.getId())
-          .setVariable("unparkedBy", "api").correlateWithResult();
+          .setVariables(variables).correlateWithResult();
     });
   }
 

@@ -28,6 +28,8 @@ class AgentOperationsIT extends SandboxIT {
   static final String CAROL = "WK5a5db0c5a5db0c5a5db0c5a5db0c0003";
   static final String QUEUE = "WQ5a5db0c5a5db0c5a5db0c5a5db0c5a5d";
   static final String PROXY = "+15550001111";
+  static final String WHATSAPP_PROXY = "+15550002222";
+  static final String TEMPLATE = "HX0123456789abcdef0123456789abcdef";
 
   @Autowired HistoryService history;
   @Autowired RuntimeService runtime;
@@ -431,6 +433,56 @@ class AgentOperationsIT extends SandboxIT {
     assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("conversation-closed");
     await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.count(sandbox.requests(webhookSid),
         "DELETE", "/Webhooks/" + webhookSid) == 1);
+  }
+
+  @Test
+  void unparkOfAWhatsAppConversationOutsideTheCustomerWindowNeedsATemplateAndNoFreeTextIsSent() {
+    String ch = sandbox.inbound(Sandbox.newCustomer(), WHATSAPP_PROXY, "whatsapp");
+    String original = sandbox.awaitTask(ch, "pending");
+    accept(original, ALICE);
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> Boolean.TRUE.equals(lifecycleVariable(ch, "agentAccepted")));
+    assertThat(operator().post("/api/interactions/" + ch + "/park", Map.of()).status()).isEqualTo(202);
+    awaitParked(ch);
+    assertThat(sim().post("/sim/control/conversations/" + ch + "/age", Map.of("seconds", 25 * 3600))
+        .status()).isEqualTo(200); // the customer wrote 25 hours ago
+
+    HttpJson.Reply refused = operator().post("/api/interactions/" + ch + "/unpark", Map.of());
+    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.json().get("error").asText()).contains("WhatsApp customer window").contains("contentSid");
+    assertThat(refused.json().get("reason").asText()).isEqualTo("whatsapp-window-closed");
+    assertThat(operator().post("/api/interactions/" + ch + "/unpark", Map.of("contentSid", "nope"))
+        .status()).isEqualTo(400);
+    assertThat(running("park-interaction", ch)).isTrue(); // still parked
+
+    HttpJson.Reply resumedWithTemplate = operator().post("/api/interactions/" + ch + "/unpark",
+        Map.of("contentSid", TEMPLATE, "contentVariables", Map.of("1", "Ann")));
+    assertThat(resumedWithTemplate.status()).as(resumedWithTemplate.body()).isEqualTo(202);
+    String resumed = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(original)
+        && t.get("status").asText().equals("pending"));
+    assertThat(outcome("park-interaction", ch)).isEqualTo("resumed");
+    assertThat(sandbox.conversation(ch).get("messages").toString()).contains(TEMPLATE);
+    assertThat(task(ch, resumed).toString()).contains(ALICE);
+
+    // the re-invite times out: the lifecycle's "still looking" notice is free text: not sent here
+    sandbox.task(resumed, "timeout");
+    await().atMost(Duration.ofSeconds(30)).until(() -> String.valueOf(lifecycleVariable(ch, "messageSkipped"))
+        .startsWith("workflow-timeout"));
+    assertThat(sandbox.conversation(ch).get("messages").toString()).doesNotContain("still busy");
+  }
+
+  @Test
+  void unparkOfAWhatsAppConversationWithinTheCustomerWindowNeedsNoTemplate() {
+    String ch = sandbox.inbound(Sandbox.newCustomer(), WHATSAPP_PROXY, "whatsapp");
+    String original = sandbox.awaitTask(ch, "pending");
+    accept(original, ALICE);
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> Boolean.TRUE.equals(lifecycleVariable(ch, "agentAccepted")));
+    assertThat(operator().post("/api/interactions/" + ch + "/park", Map.of()).status()).isEqualTo(202);
+    awaitParked(ch);
+    assertThat(operator().post("/api/interactions/" + ch + "/unpark", Map.of()).status()).isEqualTo(202);
+    assertThat(outcome("park-interaction", ch)).isEqualTo("resumed");
+    assertThat(sandbox.conversation(ch).get("messages").toString()).doesNotContain("HX");
   }
 
   // ------------------------------------------------------------ customers
