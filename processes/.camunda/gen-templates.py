@@ -171,6 +171,7 @@ operations = [
              "Resume: creates an Invite on the parked interaction channel (interactionSid, channelSid), routed to the "
              "worker who parked it (parkedWorkerSid, known-agent routing) with the parked task's attributes "
              "(parkedTaskSid) plus orchestratorParkId (parkId); a retry reuses the invite already made for that park. "
+             "Routed to resumeWorkerSid instead when set (an outbound request that reuses the parked conversation). "
              "Writes resumeInviteSid. Throws CONVERSATION_CLOSED when the channel or conversation closed meanwhile.",
              ["park", "resume", "unpark", "invite", "worker"]),
 ]

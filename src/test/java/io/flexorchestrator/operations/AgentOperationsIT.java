@@ -29,6 +29,7 @@ class AgentOperationsIT extends SandboxIT {
   static final String QUEUE = "WQ5a5db0c5a5db0c5a5db0c5a5db0c5a5d";
   static final String PROXY = "+15550001111";
   static final String WHATSAPP_PROXY = "+15550002222";
+  static final String LONG_LIVED_PROXY = "+15550002222"; // orchestrator.routing.long-lived-addresses (IT)
   static final String TEMPLATE = "HX0123456789abcdef0123456789abcdef";
 
   @Autowired HistoryService history;
@@ -120,6 +121,10 @@ class AgentOperationsIT extends SandboxIT {
     JsonNode attributes = task(ch, task).get("attributes");
     assertThat(attributes.get("direction").asText()).isEqualTo("outbound");
     assertThat(attributes.get("initiatedBy").asText()).isEqualTo("agent");
+    // the task names its lifecycle, as for inbound: the system checkup finds it by that
+    assertThat(attributes.get("orchestratorInstanceId").asText()).isEqualTo(runtime
+        .createProcessInstanceQuery().processDefinitionKey("interaction-lifecycle")
+        .processInstanceBusinessKey(ch).singleResult().getId());
     assertThat(sandbox.conversation(ch).get("messages").toString()).contains("about your order");
     List<JsonNode> creates = sandbox.requests("initiated_by");
     assertThat(creates.toString()).contains("agent").contains(ALICE).contains(QUEUE);
@@ -164,6 +169,155 @@ class AgentOperationsIT extends SandboxIT {
     } finally {
       sim().put("/sim/control/lookups", Map.of("showAddress", customer));
     }
+  }
+
+  // ------------------------------------------------------------ outbound "reuse": true
+
+  @Test
+  void reuseInvitesTheAgentIntoTheCustomersInactiveConversationAndRunsItsLifecycle() {
+    String customer = Sandbox.newCustomer();
+    String ch = sandbox.inbound(customer, LONG_LIVED_PROXY, "sms"); // long-lived: stays inactive
+    String first = sandbox.awaitTask(ch, "pending");
+    accept(first, ALICE);
+    sandbox.task(first, "wrapup");
+    sandbox.task(first, "complete");
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+    String interactionSid = String.valueOf(sandbox.variable(ch, "interactionSid"));
+    String channelSid = String.valueOf(sandbox.variable(ch, "channelSid"));
+    assertThat(sandbox.conversation(ch).get("state").asText()).isNotEqualTo("closed");
+
+    HttpJson.Reply withoutReuse = outbound(Map.of("to", customer, "from", LONG_LIVED_PROXY,
+        "workerSid", BOB));
+    assertThat(withoutReuse.status()).isEqualTo(409);
+    HttpJson.Reply reply = outbound(Map.of("to", customer, "from", LONG_LIVED_PROXY,
+        "workerSid", BOB, "reuse", true, "body", "Hi again, about your order"));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    assertThat(reply.json().get("conversationSid").asText()).isEqualTo(ch);
+    assertThat(reply.json().get("interactionSid").asText()).isEqualTo(interactionSid);
+    assertThat(reply.json().get("channelSid").asText()).isEqualTo(channelSid);
+    assertThat(reply.json().size()).isEqualTo(3); // the contract's 201 shape
+
+    // an Invite on the earlier channel, known-agent routing, the original attributes + agent-initiated
+    assertThat(sandbox.count(sandbox.requests(channelSid), "POST", "/Invites")).isEqualTo(1);
+    String invited = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(first)
+        && t.get("status").asText().equals("pending"));
+    JsonNode attributes = task(ch, invited).get("attributes");
+    JsonNode original = task(ch, first).get("attributes");
+    assertThat(attributes.get("initiatedBy").asText()).isEqualTo("agent");
+    assertThat(attributes.get("direction").asText()).isEqualTo("outbound");
+    assertThat(attributes.get("known_worker_sid").asText()).isEqualTo(BOB);
+    original.fieldNames().forEachRemaining(key -> {
+      if (!List.of("flexInteractionSid", "flexInteractionChannelSid", "flexChannelInviteSid",
+          "conversations", "orchestratorInstanceId", "direction", "initiatedBy").contains(key)) {
+        assertThat(attributes.get(key)).as("original attribute %s", key).isEqualTo(original.get(key));
+      }
+    });
+    assertThat(attributes.get("orchestratorInstanceId").asText())
+        .isEqualTo(runtime.createProcessInstanceQuery().processDefinitionKey("interaction-lifecycle")
+            .processInstanceBusinessKey(ch).singleResult().getId());
+    assertThat(sandbox.conversation(ch).get("messages").toString()).contains("about your order");
+    assertThat(lifecycleVariable(ch, "outbound")).isEqualTo(true);
+
+    accept(invited, null);
+    assertThat(task(ch, invited).toString()).contains(BOB);
+    sandbox.task(invited, "wrapup");
+    sandbox.task(invited, "complete");
+    await().atMost(Duration.ofSeconds(60)).until(() -> history.createHistoricProcessInstanceQuery()
+        .processDefinitionKey("interaction-lifecycle").processInstanceBusinessKey(ch).finished()
+        .count() == 2);
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+  }
+
+  @Test
+  void reuseOfAConversationCreatedOutsideFlexCreatesAnInteractionOnIt() {
+    String customer = Sandbox.newCustomer();
+    String open = sim().post("/sim/control/conversations", Map.of("from", customer, "to", PROXY))
+        .json().get("conversationSid").asText();
+    HttpJson.Reply reply = outbound(Map.of("to", customer, "reuse", true));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    assertThat(reply.json().get("conversationSid").asText()).isEqualTo(open);
+    assertThat(reply.json().get("interactionSid").asText()).startsWith("KD");
+    List<JsonNode> creates = sandbox.requests(open).stream()
+        .filter(r -> r.get("path").asText().endsWith("/flex-api/v1/Interactions")).toList();
+    assertThat(creates).hasSize(1);
+    assertThat(creates.get(0).toString()).contains("media_channel_sid").contains("agent").contains(ALICE);
+    String task = sandbox.awaitTask(open, "pending");
+    accept(task, null);
+    assertThat(task(open, task).toString()).contains(ALICE);
+    sandbox.task(task, "complete");
+    assertThat(outcome("interaction-lifecycle", open)).isEqualTo("completed");
+  }
+
+  @Test
+  void reuseAfterThe50416RaceUsesTheConversationNamedByTheError() {
+    String customer = Sandbox.newCustomer();
+    String open = sim().post("/sim/control/conversations", Map.of("from", customer, "to", PROXY))
+        .json().get("conversationSid").asText();
+    sim().put("/sim/control/lookups", Map.of("hideAddress", customer));
+    try {
+      HttpJson.Reply reply = outbound(Map.of("to", customer, "reuse", true));
+      assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+      assertThat(reply.json().get("conversationSid").asText()).isEqualTo(open);
+      assertThat(sandbox.awaitTask(open, "pending")).startsWith("WT");
+    } finally {
+      sim().put("/sim/control/lookups", Map.of("showAddress", customer));
+    }
+  }
+
+  @Test
+  void reuseOfAConversationWithAnActiveTaskAnswers409WithItsSid() {
+    String customer = Sandbox.newCustomer();
+    String ch = acceptedInbound(customer);
+    HttpJson.Reply reply = outbound(Map.of("to", customer, "workerSid", BOB, "reuse", true));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(409);
+    assertThat(reply.json().get("conversationSid").asText()).isEqualTo(ch);
+    assertThat(reply.json().get("error").asText()).contains("active task");
+    assertThat(operator().post("/api/interactions/outbound", Map.of("channel", "sms", "to", customer,
+        "from", PROXY, "workerSid", ALICE, "queueSid", QUEUE, "reuse", "yes")).status()).isEqualTo(400);
+  }
+
+  @Test
+  void reuseOfAParkedConversationResumesItToTheRequestingAgent() {
+    String customer = Sandbox.newCustomer();
+    String ch = acceptedInbound(customer);
+    String original = sandbox.awaitTask(ch, "assigned");
+    assertThat(operator().post("/api/interactions/" + ch + "/park", Map.of()).status()).isEqualTo(202);
+    awaitParked(ch);
+    HttpJson.Reply reply = outbound(Map.of("to", customer, "workerSid", BOB, "reuse", true));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    assertThat(reply.json().get("conversationSid").asText()).isEqualTo(ch);
+    assertThat(reply.json().get("channelSid").asText()).isEqualTo(lifecycleVariable(ch, "channelSid"));
+    assertThat(outcome("park-interaction", ch)).isEqualTo("resumed");
+    String resumed = sandbox.awaitTask(ch, t -> !t.get("sid").asText().equals(original)
+        && t.get("status").asText().equals("pending"));
+    accept(resumed, null);
+    assertThat(task(ch, resumed).toString()).contains(BOB);
+    await().atMost(Duration.ofSeconds(30)).until(() -> BOB.equals(lifecycleVariable(ch, "workerSid")));
+    sandbox.task(resumed, "complete");
+    assertThat(outcome("interaction-lifecycle", ch)).isEqualTo("completed");
+  }
+
+  @Test
+  void reuseOfAWhatsAppConversationOutsideTheCustomerWindowNeedsATemplate() {
+    String customer = Sandbox.newCustomer();
+    // the customer's conversation (no task), last written 25 hours ago
+    String ch = sim().post("/sim/control/conversations", Map.of("from", customer, "to", WHATSAPP_PROXY,
+        "channel", "whatsapp", "ageSeconds", 25 * 3600)).json().get("conversationSid").asText();
+    Map<String, Object> request = new HashMap<>(Map.of("channel", "whatsapp", "to", customer,
+        "from", WHATSAPP_PROXY, "workerSid", ALICE, "queueSid", QUEUE, "reuse", true));
+    request.put("body", "Hello again");
+    HttpJson.Reply freeText = operator().post("/api/interactions/outbound", request);
+    assertThat(freeText.status()).as(freeText.body()).isEqualTo(400);
+    assertThat(freeText.json().get("error").asText()).contains("template");
+    assertThat(freeText.json().get("reason").asText()).isEqualTo("whatsapp-window-closed");
+    assertThat(freeText.json().get("conversationSid").asText()).isEqualTo(ch);
+    assertThat(running("interaction-lifecycle", ch)).isFalse(); // nothing done
+    request.remove("body");
+    request.put("contentSid", TEMPLATE);
+    HttpJson.Reply template = operator().post("/api/interactions/outbound", request);
+    assertThat(template.status()).as(template.body()).isEqualTo(201);
+    assertThat(template.json().get("conversationSid").asText()).isEqualTo(ch);
+    assertThat(sandbox.conversation(ch).get("messages").toString()).contains(TEMPLATE);
   }
 
   @Test
