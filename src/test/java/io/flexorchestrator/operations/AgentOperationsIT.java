@@ -29,6 +29,7 @@ class AgentOperationsIT extends SandboxIT {
   static final String QUEUE = "WQ5a5db0c5a5db0c5a5db0c5a5db0c5a5d";
   static final String PROXY = "+15550001111";
   static final String WHATSAPP_PROXY = "+15550002222";
+  static final String TASKROUTER_PROXY = "+15550003333"; // routing DMN rule rule-taskrouter-demo-address
   static final String LONG_LIVED_PROXY = "+15550002222"; // orchestrator.routing.long-lived-addresses (IT)
   static final String TEMPLATE = "HX0123456789abcdef0123456789abcdef";
 
@@ -169,6 +170,18 @@ class AgentOperationsIT extends SandboxIT {
     } finally {
       sim().put("/sim/control/lookups", Map.of("showAddress", customer));
     }
+  }
+
+  @Test
+  void outboundChatWhileTheIdentityIsInAnOpenConversationAnswers409WithItsSid() {
+    String identity = "visitor-" + Sandbox.newCustomer().substring(5);
+    String open = sim().post("/sim/control/conversations", Map.of("from", identity, "channel", "chat"))
+        .json().get("conversationSid").asText();
+    HttpJson.Reply reply = operator().post("/api/interactions/outbound", Map.of("channel", "chat",
+        "to", identity, "workerSid", ALICE, "queueSid", QUEUE));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(409);
+    assertThat(reply.json().get("conversationSid").asText()).isEqualTo(open);
+    assertThat(reply.json().get("error").asText()).isNotBlank();
   }
 
   // ------------------------------------------------------------ outbound "reuse": true
@@ -637,6 +650,34 @@ class AgentOperationsIT extends SandboxIT {
     assertThat(operator().post("/api/interactions/" + ch + "/unpark", Map.of()).status()).isEqualTo(202);
     assertThat(outcome("park-interaction", ch)).isEqualTo("resumed");
     assertThat(sandbox.conversation(ch).get("messages").toString()).doesNotContain("HX");
+  }
+
+  // ------------------------------------------------------------ taskrouter mode
+
+  @Test
+  void agentOperationsOnATaskRouterModeConversationAnswer409() {
+    String customer = Sandbox.newCustomer();
+    String ch = sandbox.inbound(customer, TASKROUTER_PROXY, "sms"); // routing DMN: taskrouter mode
+    sandbox.awaitTask(ch, "pending");
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> "taskrouter".equals(lifecycleVariable(ch, "routingMode"))
+            && lifecycleVariable(ch, "routedTaskSid") != null);
+
+    HttpJson.Reply transfer = operator().post("/api/interactions/" + ch + "/transfers",
+        Map.of("queueSid", QUEUE, "mode", "cold"));
+    assertThat(transfer.status()).as(transfer.body()).isEqualTo(409);
+    assertThat(transfer.json().get("error").asText()).contains("taskrouter");
+    HttpJson.Reply park = operator().post("/api/interactions/" + ch + "/park", Map.of());
+    assertThat(park.status()).as(park.body()).isEqualTo(409);
+    assertThat(park.json().get("error").asText()).contains("taskrouter");
+    assertThat(operator().post("/api/interactions/" + ch + "/unpark", Map.of()).status()).isEqualTo(409);
+    HttpJson.Reply reuse = outbound(Map.of("to", customer, "from", TASKROUTER_PROXY, "reuse", true));
+    assertThat(reuse.status()).as(reuse.body()).isEqualTo(409);
+    assertThat(reuse.json().get("conversationSid").asText()).isEqualTo(ch);
+    assertThat(reuse.json().get("error").asText()).contains("taskrouter");
+    assertThat(running("transfer-interaction", ch)).isFalse();
+    assertThat(running("park-interaction", ch)).isFalse();
+    assertThat(sandbox.count(sandbox.requests(ch), "POST", "/flex-api/")).isZero();
   }
 
   // ------------------------------------------------------------ customers
