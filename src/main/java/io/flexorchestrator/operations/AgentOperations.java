@@ -382,7 +382,11 @@ public class AgentOperations {
       throw new OperationConflict("the customer's conversation has an active task", ch);
     }
     checkFreeText(client, request, ch);
-    resume(ch, park, "outbound-reuse", null, null, request.workerSid());
+    try {
+      resume(ch, park, "outbound-reuse", null, null, request.workerSid());
+    } catch (ApiError busy) {
+      throw new OperationConflict(busy.getMessage(), ch); // the outbound 409 names the conversation
+    }
     sendFirstMessage(client, request, ch);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("conversationSid", ch);
@@ -811,7 +815,7 @@ public class AgentOperations {
     for (String key : List.of("flexInteractionSid", "flexInteractionChannelSid", "flexChannelInviteSid",
         "conversations", "orchestratorInviteKey", "orchestratorTransferId", "transferMode",
         "transferFromWorkerSid", "transferFromTaskSid", "transferTarget",
-        "transfer_excluded_workers", "orchestratorParkId")) {
+        "transfer_excluded_workers", "orchestratorParkId", "orchestratorReuse")) {
       attributes.remove(key);
     }
     return attributes;
