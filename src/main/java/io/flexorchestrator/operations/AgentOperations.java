@@ -75,8 +75,8 @@ public class AgentOperations {
   private final String parkTimeout;
 
   public AgentOperations(TwilioGateway gateway, FlexProperties flex, RuntimeService runtime,
-      HistoryService history, LifecycleApplier lifecycles, LifecycleProperties lifecycleProperties, ConversationGuard guard,
-      PlatformTransactionManager transactionManager, IdentityPolicy identities,
+      HistoryService history, LifecycleApplier lifecycles, LifecycleProperties lifecycleProperties,
+      ConversationGuard guard, PlatformTransactionManager transactionManager, IdentityPolicy identities,
       CustomerWindow customerWindow, ObjectMapper mapper,
       @Value("${orchestrator.operations.transfer-timeout:PT2H}") String transferTimeout,
       @Value("${orchestrator.operations.park-timeout:P7D}") String parkTimeout) {
