@@ -12,6 +12,8 @@ ids = {"loadConversationContext": P+"load-conversation-context", "setCloseTimers
   "closeTransferringAgent": O+"close-transferring-agent", "parkInteractionChannel": O+"park-interaction-channel",
   "createParkWebhook": O+"create-park-webhook", "deleteParkWebhook": O+"delete-park-webhook",
   "reinviteParkedWorker": O+"reinvite-parked-worker",
+  "releaseUnattendedInteraction": O+"release-unattended-interaction",
+  "sendResumeTemplate": O+"send-resume-template",
   "checkupSweepConversations": C+"sweep-conversations",
   "checkupReconcileLifecycles": C+"reconcile-lifecycles", "checkupCloseStaleChannels": C+"close-stale-channels",
   "checkupPublishReport": C+"publish-report"}

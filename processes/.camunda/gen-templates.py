@@ -139,6 +139,13 @@ operations = [
              "completes that agent's task and removes the agent. Writes transferringAgentClosed (false when no such "
              "participant). Closing an already closed participant changes nothing.",
              ["transfer", "cold", "agent", "participant", "close"]),
+    template(O + "release-unattended-interaction", "Twilio Flex: Release unattended interaction",
+             "releaseUnattendedInteraction",
+             "No Twilio call. A transfer's invite failed or expired: if the last agent left meanwhile (the lifecycle "
+             "holds back their task's completion, agentLeftTaskSid) and no other invite of the conversation is pending, "
+             "hands that completion to the interaction-lifecycle (TaskCompleted), which closes the interaction channel: "
+             "only the customer is left, no orphan. Otherwise nothing. Writes interactionReleased.",
+             ["transfer", "invite", "orphan", "release", "last agent"]),
     template(O + "park-interaction-channel", "Twilio Flex: Park interaction channel", "parkInteractionChannel",
              "Park: sets the interaction channel (interactionSid, channelSid) inactive with routing closed, so the "
              "agent's task completes while the conversation stays open. Writes parkedAt. Repeated on a parked channel, "
@@ -151,13 +158,20 @@ operations = [
              "conversation is closed or gone.",
              ["park", "webhook", "conversation", "resume"]),
     template(O + "delete-park-webhook", "Twilio Flex: Delete park webhook", "deleteParkWebhook",
-             "Resume or park expired: removes the park's conversation-scoped webhook (parkWebhookSid on conversationSid). "
-             "No webhook, or already gone, = done.",
+             "Resume, park expired or interaction ended: removes the park's conversation-scoped webhook (parkWebhookSid "
+             "on conversationSid). No webhook, already gone, or the conversation closed or gone, = done.",
              ["park", "webhook", "resume", "unpark", "expired"]),
+    template(O + "send-resume-template", "Twilio Flex: Send resume template", "sendResumeTemplate",
+             "Unpark with a template: sends the pre-approved template of the unpark request (resumeContentSid, "
+             "resumeContentVariables) to the conversation before the worker is re-invited: what WhatsApp allows outside "
+             "the 24-hour customer window. Sent once per park (parkId), even when retried. Writes "
+             "resumeTemplateMessageSid. Throws CONVERSATION_CLOSED.",
+             ["park", "unpark", "resume", "template", "whatsapp", "window"]),
     template(O + "reinvite-parked-worker", "Twilio Flex: Re-invite parked worker", "reinviteParkedWorker",
              "Resume: creates an Invite on the parked interaction channel (interactionSid, channelSid), routed to the "
              "worker who parked it (parkedWorkerSid, known-agent routing) with the parked task's attributes "
              "(parkedTaskSid) plus orchestratorParkId (parkId); a retry reuses the invite already made for that park. "
+             "Routed to resumeWorkerSid instead when set (an outbound request that reuses the parked conversation). "
              "Writes resumeInviteSid. Throws CONVERSATION_CLOSED when the channel or conversation closed meanwhile.",
              ["park", "resume", "unpark", "invite", "worker"]),
 ]

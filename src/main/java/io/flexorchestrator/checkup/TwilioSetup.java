@@ -50,7 +50,8 @@ import org.springframework.stereotype.Component;
 public class TwilioSetup {
 
   static final List<String> SERVICE_FILTERS = List.of("onMessageAdd", "onMessageAdded",
-      "onConversationStateUpdated", "onParticipantAdded", "onParticipantRemoved");
+      "onConversationStateUpdated", "onConversationRemoved", "onParticipantAdded",
+      "onParticipantRemoved");
   static final List<String> ADDRESS_FILTERS = List.of("onMessageAdded", "onConversationStateUpdated",
       "onParticipantAdded", "onParticipantRemoved");
   static final String WORKFLOW_FILE = "setup/known-agent-workflow.json";

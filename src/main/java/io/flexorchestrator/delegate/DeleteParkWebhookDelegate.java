@@ -8,12 +8,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
-/** Resume: removes the park's conversation-scoped webhook; gone already = done. */
+/**
+ * Resume, park expired or interaction ended: removes the park's conversation-scoped webhook; gone
+ * already, or refused because the conversation is closed or gone, = done.
+ */
 @Component("deleteParkWebhook")
 public class DeleteParkWebhookDelegate extends TwilioDelegate {
 
-  public DeleteParkWebhookDelegate(TwilioGateway gateway, MeterRegistry meters) {
+  private final ConversationLookup conversations;
+
+  public DeleteParkWebhookDelegate(TwilioGateway gateway, MeterRegistry meters,
+      ConversationLookup conversations) {
     super(gateway, meters);
+    this.conversations = conversations;
   }
 
   @Override
@@ -27,10 +34,12 @@ public class DeleteParkWebhookDelegate extends TwilioDelegate {
     if (sid == null) {
       return;
     }
+    String conversationSid = string(execution, "conversationSid");
     try {
-      Webhook.deleter(string(execution, "conversationSid"), sid).delete(client);
+      Webhook.deleter(conversationSid, sid).delete(client);
     } catch (RuntimeException e) {
-      if (!TwilioErrors.isNotFound(e)) {
+      if (!TwilioErrors.isNotFound(e)
+          && !(TwilioErrors.isClientError(e) && !conversations.isOpen(client, conversationSid))) {
         throw e;
       }
     }

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Resume a parked interaction: an Invite on its channel, known-agent routing to the worker who
- * parked it ({@code worker_sid}), with the parked task's attributes plus {@code orchestratorParkId}.
+ * parked it ({@code worker_sid}; {@code resumeWorkerSid} instead when an outbound request reuses
+ * the parked conversation), with the parked task's attributes plus {@code orchestratorParkId}.
  * Existing invites are checked for that id first (no second invite on a retry). Channel or
  * conversation closed meanwhile (4xx) = BPMN error {@code CONVERSATION_CLOSED}.
  */
@@ -72,7 +73,9 @@ public class ReinviteParkedWorkerDelegate extends TwilioDelegate {
     attributes.put("conversationSid", string(execution, "conversationSid"));
     attributes.put("orchestratorParkId", parkId);
     attributes.put("resumedFromPark", true);
-    String worker = string(execution, "parkedWorkerSid");
+    // an outbound request that reuses the parked conversation names the agent it goes to
+    String worker = string(execution, "resumeWorkerSid") != null ? string(execution, "resumeWorkerSid")
+        : string(execution, "parkedWorkerSid");
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("workspace_sid", flex.workspaceSid());
     properties.put("workflow_sid", flex.workflowSid());

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * Sends one of the configured texts (input parameter {@code messageKey}) to the conversation.
  * Each send carries a key in its attributes, and the recent messages are checked for that key
  * first, so a retried job never sends the text twice. No text configured: nothing is sent; a
- * closed conversation: skipped.
+ * closed conversation: skipped; WhatsApp outside the 24-hour customer window ({@link
+ * CustomerWindow}): skipped, free text is not allowed there (variable {@code messageSkipped}).
  */
 @Component("sendMessage")
 public class SendMessageDelegate extends TwilioDelegate {
@@ -28,13 +29,15 @@ public class SendMessageDelegate extends TwilioDelegate {
   private final MessageTexts texts;
   private final ConversationLookup conversations;
   private final ObjectMapper mapper;
+  private final CustomerWindow customerWindow;
 
   public SendMessageDelegate(TwilioGateway gateway, MeterRegistry meters, MessageTexts texts,
-      ConversationLookup conversations, ObjectMapper mapper) {
+      ConversationLookup conversations, ObjectMapper mapper, CustomerWindow customerWindow) {
     super(gateway, meters);
     this.texts = texts;
     this.conversations = conversations;
     this.mapper = mapper;
+    this.customerWindow = customerWindow;
   }
 
   @Override
@@ -55,6 +58,13 @@ public class SendMessageDelegate extends TwilioDelegate {
         + execution.getVariable("rerouteAttempts");
     try {
       if (alreadySent(client, conversationSid, sendKey)) {
+        return;
+      }
+      if (!customerWindow.allowsFreeText(client, conversationSid, string(execution, "channelType"))) {
+        log.info("Conversation {}: WhatsApp customer window closed, {} message not sent (free text"
+            + " needs the customer's message within {})", conversationSid, messageKey,
+            customerWindow.window());
+        execution.setVariable("messageSkipped", messageKey + ": whatsapp-window-closed");
         return;
       }
       Message.creator(conversationSid)

@@ -49,17 +49,45 @@ public class LifecycleApplier {
     if (ConversationEventParser.MESSAGE_ADDED.equals(event.eventType())) {
       return messageAdded(event, conversationSid);
     }
+    boolean removed = ConversationEventParser.REMOVED.equals(event.eventType());
+    boolean closed = removed || "closed".equals(event.param("StateTo"));
+    int operationsEnded = closed
+        ? endAgentOperations(conversationSid, removed ? "conversation-removed" : "conversation-closed")
+        : 0;
     ProcessInstance instance = running(conversationSid);
     if (instance == null) {
-      return ApplyOutcome.ignored("no running lifecycle for the conversation");
+      return operationsEnded > 0 ? ApplyOutcome.applied(INTERACTION_ENDED)
+          : ApplyOutcome.ignored("no running lifecycle for the conversation");
     }
-    return switch (event.param("StateTo")) {
-      case "closed" -> correlate(instance, CONVERSATION_CLOSED,
-          Map.of("conversationClosedAt", new Date()));
-      case "inactive" -> correlate(instance, CONVERSATION_INACTIVE,
-          Map.of("conversationInactiveAt", new Date()));
-      default -> ApplyOutcome.ignored("conversation became active again");
-    };
+    if (closed) {
+      return correlate(instance, CONVERSATION_CLOSED, Map.of("conversationClosedAt", new Date()));
+    }
+    return "inactive".equals(event.param("StateTo"))
+        ? correlate(instance, CONVERSATION_INACTIVE, Map.of("conversationInactiveAt", new Date()))
+        : ApplyOutcome.ignored("conversation became active again");
+  }
+
+  /**
+   * The interaction is over (conversation closed or removed, lifecycle ended): every
+   * {@code transfer-interaction} and {@code park-interaction} instance of the conversation ends
+   * through its {@code InteractionEnded} event sub-process. Returns how many were ended.
+   */
+  public int endAgentOperations(String conversationSid, String reason) {
+    int ended = 0;
+    for (String key : List.of(TRANSFER_PROCESS_KEY, PARK_PROCESS_KEY)) {
+      for (ProcessInstance operation : runtime.createProcessInstanceQuery().processDefinitionKey(key)
+          .processInstanceBusinessKey(conversationSid).list()) {
+        if (waitsFor(operation, INTERACTION_ENDED)) {
+          runtime.createMessageCorrelation(INTERACTION_ENDED).processInstanceId(operation.getId())
+              .setVariable("interactionEndedBy", reason).correlateWithResult();
+          ended++;
+        }
+      }
+    }
+    if (ended > 0) {
+      log.info("Conversation {}: {} agent operation(s) ended ({})", conversationSid, ended, reason);
+    }
+    return ended;
   }
 
   private ApplyOutcome messageAdded(InboxEvent event, String conversationSid) {
@@ -142,11 +170,14 @@ public class LifecycleApplier {
   }
 
   /**
-   * Interactions mode, agent operations: a transfer's invite task reports to the
-   * {@code transfer-interaction} instance ({@code TransferAccepted} / {@code TransferFailed}); tasks
-   * handed over (cold transfer, park) are ignored; a warm transfer's further agent keeps the
-   * interaction going until the last agent's task completes; an unparked task, once accepted,
-   * becomes the task the lifecycle follows. Null = the lifecycle's usual handling.
+   * Interactions mode, agent operations: a transfer's invite task reports to its
+   * {@code transfer-interaction} instance (found by {@code transferId}; several may be pending)
+   * ({@code TransferAccepted} / {@code TransferFailed}); tasks handed over (cold transfer, park) are
+   * ignored; a warm transfer's further agent keeps the interaction going until the last agent's task
+   * completes; when the last agent leaves while an invite is still pending, the completion is held
+   * back (the channel stays open) until an invite is accepted (its task is followed) or the last
+   * one fails ({@code releaseUnattendedInteraction}); an unparked task, once accepted, becomes the
+   * task the lifecycle follows. Null = the lifecycle's usual handling.
    */
   private ApplyOutcome agentOperationEvent(ProcessInstance instance, InboxEvent event) {
     String id = instance.getId();
@@ -159,24 +190,27 @@ public class LifecycleApplier {
     String transferId = event.param("orchestratorTransferId");
     boolean workflowTimeout = TaskRouterEventParser.isWorkflowTimeout(type,
         event.param("TaskCanceledReason"));
+    Object agentLeftTask = runtime.getVariable(id, AGENT_LEFT_TASK);
     if (transferId != null && !task.equals(runtime.getVariable(id, "taskSid"))
         && !sids(runtime.getVariable(id, EXTRA_AGENT_TASKS)).contains(task)) {
-      ProcessInstance transfer = running(TRANSFER_PROCESS_KEY, event.conversationSid());
-      if (transfer == null || !transferId.equals(runtime.getVariable(transfer.getId(), "transferId"))) {
+      ProcessInstance transfer = transfer(event.conversationSid(), transferId);
+      if (transfer == null) {
         return ApplyOutcome.ignored("event of a transfer that is over");
       }
       if ("reservation.accepted".equals(type)) {
         ApplyOutcome outcome = correlate(transfer, TRANSFER_ACCEPTED, Map.of("targetTaskSid", task,
             "targetWorkerSid", String.valueOf(event.param("WorkerSid")), "acceptedAt", new Date()));
         if (outcome.kind() == ApplyOutcome.Kind.APPLIED) {
-          if ("cold".equals(event.param("transferMode"))) {
+          if ("cold".equals(event.param("transferMode")) || agentLeftTask != null) {
+            // the target takes over: after a cold transfer, or when nobody else is left
             Object previous = runtime.getVariable(id, "taskSid");
-            if (previous != null) {
+            if (previous != null && !handedOver.contains(previous.toString())) {
               handedOver.add(previous.toString());
               runtime.setVariable(id, HANDED_OVER_TASKS, String.join(",", handedOver));
             }
             runtime.setVariable(id, "taskSid", task);
             runtime.setVariable(id, "workerSid", event.param("WorkerSid"));
+            runtime.removeVariable(id, AGENT_LEFT_TASK);
           } else {
             List<String> extra = sids(runtime.getVariable(id, EXTRA_AGENT_TASKS));
             extra.add(task);
@@ -187,7 +221,7 @@ public class LifecycleApplier {
       }
       if (workflowTimeout || "task.canceled".equals(type)) {
         return correlate(transfer, TRANSFER_FAILED, Map.of("transferFailure",
-            workflowTimeout ? "timeout" : "canceled"));
+            workflowTimeout ? "timeout" : "canceled", "agentLeft", agentLeftTask != null));
       }
       return ApplyOutcome.ignored("transfer task event not used");
     }
@@ -197,7 +231,23 @@ public class LifecycleApplier {
       runtime.setVariable(id, "workerSid", event.param("WorkerSid"));
       return ApplyOutcome.applied("unparked task accepted: the lifecycle follows it");
     }
+    if ("task.wrapup".equals(type) && task.equals(runtime.getVariable(id, "taskSid"))
+        && !handedOver.isEmpty() && !waitsFor(instance, TASK_WRAPUP)
+        && waitsFor(instance, TASK_COMPLETED)) {
+      // a task taken over after the lifecycle recorded the first agent's wrapup
+      return ApplyOutcome.ignored("wrapup already recorded for this interaction");
+    }
     List<String> extra = sids(runtime.getVariable(id, EXTRA_AGENT_TASKS));
+    if (extra.isEmpty() && "task.completed".equals(type)
+        && task.equals(runtime.getVariable(id, "taskSid"))
+        && !pendingTransfers(event.conversationSid()).isEmpty()) {
+      handedOver.add(task);
+      runtime.setVariable(id, HANDED_OVER_TASKS, String.join(",", handedOver));
+      runtime.setVariable(id, AGENT_LEFT_TASK, task);
+      log.info("Conversation {}: the last agent left while an invite is pending; the channel stays"
+          + " open", event.conversationSid());
+      return ApplyOutcome.applied("the last agent left; an invite is pending: the channel stays open");
+    }
     if (extra.isEmpty() || !("task.wrapup".equals(type) || "task.completed".equals(type))) {
       return null;
     }
@@ -219,6 +269,23 @@ public class LifecycleApplier {
       return ApplyOutcome.ignored("another agent is still on the interaction");
     }
     return null;
+  }
+
+  /** The running {@code transfer-interaction} instance of the conversation with that id, or null. */
+  public ProcessInstance transfer(String conversationSid, String transferId) {
+    return runtime.createProcessInstanceQuery().processDefinitionKey(TRANSFER_PROCESS_KEY)
+        .processInstanceBusinessKey(conversationSid).variableValueEquals("transferId", transferId)
+        .list().stream().findFirst().orElse(null);
+  }
+
+  /**
+   * The conversation's pending invites of transfers: its {@code transfer-interaction} instances
+   * still waiting for their target ({@code TransferAccepted} subscribed).
+   */
+  public List<ProcessInstance> pendingTransfers(String conversationSid) {
+    return runtime.createProcessInstanceQuery().processDefinitionKey(TRANSFER_PROCESS_KEY)
+        .processInstanceBusinessKey(conversationSid).list().stream()
+        .filter(p -> waitsFor(p, TRANSFER_ACCEPTED)).toList();
   }
 
   private static List<String> sids(Object value) {

@@ -10,16 +10,19 @@ import com.twilio.rest.conversations.v1.ParticipantConversation;
 import com.twilio.rest.conversations.v1.conversation.Message;
 import com.twilio.rest.conversations.v1.conversation.Participant;
 import com.twilio.rest.flexapi.v1.Interaction;
+import com.twilio.rest.flexapi.v1.interaction.InteractionChannel;
 import com.twilio.rest.flexapi.v1.interaction.interactionchannel.InteractionChannelInvite;
 import com.twilio.rest.flexapi.v1.interaction.interactionchannel.InteractionChannelParticipant;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import io.flexorchestrator.config.FlexProperties;
+import io.flexorchestrator.delegate.CustomerWindow;
 import io.flexorchestrator.lifecycle.ConversationGuard;
 import io.flexorchestrator.lifecycle.LifecycleApplier;
 import io.flexorchestrator.lifecycle.LifecycleProperties;
 import io.flexorchestrator.twilio.TwilioErrors;
 import io.flexorchestrator.twilio.TwilioGateway;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
@@ -52,22 +56,28 @@ public class AgentOperations {
   private static final Pattern WK = Pattern.compile("WK[0-9a-fA-F]{32}");
   private static final Pattern WQ = Pattern.compile("WQ[0-9a-fA-F]{32}");
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+  private static final Pattern HX = Pattern.compile("HX[0-9a-fA-F]{32}");
+  /** Task attribute naming the lifecycle instance (as {@code createInteraction} sets it). */
+  private static final String INSTANCE_ATTRIBUTE = "orchestratorInstanceId";
 
   private final TwilioGateway gateway;
   private final FlexProperties flex;
   private final RuntimeService runtime;
+  private final HistoryService history;
   private final LifecycleApplier lifecycles;
   private final LifecycleProperties lifecycleProperties;
   private final ConversationGuard guard;
   private final TransactionTemplate tx;
   private final IdentityPolicy identities;
+  private final CustomerWindow customerWindow;
   private final ObjectMapper mapper;
   private final String transferTimeout;
   private final String parkTimeout;
 
   public AgentOperations(TwilioGateway gateway, FlexProperties flex, RuntimeService runtime,
-      LifecycleApplier lifecycles, LifecycleProperties lifecycleProperties, ConversationGuard guard,
-      PlatformTransactionManager transactionManager, IdentityPolicy identities, ObjectMapper mapper,
+      HistoryService history, LifecycleApplier lifecycles, LifecycleProperties lifecycleProperties,
+      ConversationGuard guard, PlatformTransactionManager transactionManager, IdentityPolicy identities,
+      CustomerWindow customerWindow, ObjectMapper mapper,
       @Value("${orchestrator.operations.transfer-timeout:PT2H}") String transferTimeout,
       @Value("${orchestrator.operations.park-timeout:P7D}") String parkTimeout) {
     this.transferTimeout = transferTimeout;
@@ -75,17 +85,92 @@ public class AgentOperations {
     this.gateway = gateway;
     this.flex = flex;
     this.runtime = runtime;
+    this.history = history;
     this.lifecycles = lifecycles;
     this.lifecycleProperties = lifecycleProperties;
     this.guard = guard;
     this.tx = new TransactionTemplate(transactionManager);
     this.identities = identities;
+    this.customerWindow = customerWindow;
     this.mapper = mapper;
   }
 
   // ---------------------------------------------------------------- outbound
 
+  /** A validated outbound request. */
+  private record Outbound(String channel, String address, String proxy, String identity,
+      String workerSid, String queueSid, String body, String contentSid, Object contentVariables,
+      Map<String, Object> attributes, boolean reuse) {
+
+    boolean firstMessage() {
+      return body != null || contentSid != null;
+    }
+  }
+
   public Map<String, Object> outbound(Map<String, Object> body) {
+    Outbound request = outboundRequest(body);
+    TwilioRestClient client = gateway.client();
+
+    // 1. look: the address pair (or chat identity) in a non-closed conversation?
+    String existing = openConversationOf(client, request.address(), request.proxy(),
+        request.identity());
+    if (existing != null) {
+      return reuseOrConflict(client, request, existing);
+    }
+    if ("whatsapp".equals(request.channel()) && request.contentSid() == null) {
+      // a new outbound conversation has no customer message, so the 24-hour window is closed
+      throw ApiError.badRequest("whatsapp outside the 24-hour customer window: send a"
+          + " pre-approved template (contentSid + contentVariables), not free text");
+    }
+    // 2. create the conversation, then the participant: 50416 names the conversation of a race
+    Map<String, Object> conversationAttributes = new LinkedHashMap<>();
+    conversationAttributes.put("known_worker_sid", request.workerSid());
+    conversationAttributes.put("direction", "outbound");
+    Conversation conversation = Conversation.creator()
+        .setAttributes(json(conversationAttributes)).create(client);
+    String ch = conversation.getSid();
+    try {
+      var creator = Participant.creator(ch);
+      if (request.identity() != null) {
+        creator.setIdentity(request.identity());
+      } else {
+        creator.setMessagingBindingAddress(request.address())
+            .setMessagingBindingProxyAddress(request.proxy());
+      }
+      creator.create(client);
+    } catch (RuntimeException e) {
+      deleteQuietly(client, ch);
+      if (TwilioErrors.hasCode(e, TwilioErrors.BINDING_IN_OTHER_CONVERSATION)) {
+        String other = TwilioErrors.conversationSidIn(e).orElse(null);
+        log.info("Outbound race: the customer is in conversation {} (50416)", other);
+        if (other != null) {
+          return reuseOrConflict(client, request, other);
+        }
+        throw new OperationConflict("the customer is already in a non-closed conversation on this"
+            + " address pair", null);
+      }
+      if (TwilioErrors.isClientError(e)) {
+        throw ApiError.badRequest("Twilio refused the participant: " + e.getMessage());
+      }
+      throw e;
+    }
+    // 3. lifecycle + interaction under the conversation's lock, then the first message
+    Map<String, Object> result = tx.execute(status -> {
+      guard.lock(ch);
+      try {
+        return routeToAgent(client, request, ch, conversation.getChatServiceSid(), null);
+      } catch (RuntimeException e) {
+        deleteQuietly(client, ch);
+        throw e;
+      }
+    });
+    sendFirstMessage(client, request, ch);
+    log.info("Outbound {} interaction {} on conversation {}", request.channel(),
+        result.get("interactionSid"), ch);
+    return result;
+  }
+
+  private Outbound outboundRequest(Map<String, Object> body) {
     String channel = text(body, "channel");
     if (channel == null || !List.of("sms", "whatsapp", "chat").contains(channel)) {
       throw ApiError.badRequest("channel must be one of sms, whatsapp, chat");
@@ -94,9 +179,7 @@ public class AgentOperations {
     String from = text(body, "from");
     String workerSid = text(body, "workerSid");
     String queueSid = text(body, "queueSid");
-    String messageBody = text(body, "body");
     String contentSid = text(body, "contentSid");
-    Object contentVariables = body.get("contentVariables");
     if (to == null) {
       throw ApiError.badRequest("to is required");
     }
@@ -109,8 +192,12 @@ public class AgentOperations {
     if (body.get("attributes") != null && !(body.get("attributes") instanceof Map)) {
       throw ApiError.badRequest("attributes must be a JSON object");
     }
-    if (contentSid != null && !contentSid.matches("HX[0-9a-fA-F]{32}")) {
+    if (contentSid != null && !HX.matcher(contentSid).matches()) {
       throw ApiError.badRequest("contentSid must be a Content template SID (HX…)");
+    }
+    Object reuse = body.get("reuse");
+    if (reuse != null && !(reuse instanceof Boolean)) {
+      throw ApiError.badRequest("reuse must be true or false");
     }
     String address = null;
     String proxy = null;
@@ -127,118 +214,274 @@ public class AgentOperations {
           || !E164.matcher(proxy.replace("whatsapp:", "")).matches()) {
         throw ApiError.badRequest("to and from must be E.164 phone numbers");
       }
-      if ("whatsapp".equals(channel) && contentSid == null) {
+      if ("whatsapp".equals(channel) && contentSid == null && !Boolean.TRUE.equals(reuse)) {
         // a new outbound conversation has no customer message, so the 24-hour window is closed
         throw ApiError.badRequest("whatsapp outside the 24-hour customer window: send a"
             + " pre-approved template (contentSid + contentVariables), not free text");
       }
     }
-    TwilioRestClient client = gateway.client();
+    Map<String, Object> attributes = body.get("attributes") instanceof Map<?, ?> m
+        ? new LinkedHashMap<>(cast(m)) : new LinkedHashMap<>();
+    return new Outbound(channel, address, proxy, identity, workerSid, queueSid, text(body, "body"),
+        contentSid, body.get("contentVariables"), attributes, Boolean.TRUE.equals(reuse));
+  }
 
-    // 1. look: the address pair (or chat identity) in a non-closed conversation?
-    String existing = openConversationOf(client, address, proxy, identity);
-    if (existing != null) {
-      throw new OperationConflict("the customer is already in a non-closed conversation on this"
-          + " address pair", existing);
+  /**
+   * Under the conversation's lock: starts the lifecycle (outbound, the same endings as inbound), then
+   * routes the conversation to the requesting agent — a new agent-initiated interaction on it, or,
+   * given {@code reuseChannel} (an earlier interaction's channel that is not closed), an Invite on
+   * that channel with {@code reuseAttributes} — and gives the lifecycle the SIDs. The task attributes
+   * carry the lifecycle's id ({@code orchestratorInstanceId}), as for inbound, so the system checkup
+   * finds the lifecycle's task. 201 answer.
+   */
+  private Map<String, Object> routeToAgent(TwilioRestClient client, Outbound request, String ch,
+      String chatServiceSid, ReuseTarget reuseChannel) {
+    Map<String, Object> variables = new HashMap<>();
+    variables.put("conversationSid", ch);
+    variables.put("chatServiceSid", chatServiceSid != null ? chatServiceSid : flex.chatServiceSid());
+    variables.put("retryCycle", lifecycleProperties.retryCycle());
+    variables.put("outbound", true);
+    variables.put("requestedWorkerSid", request.workerSid());
+    if (reuseChannel != null) {
+      variables.put("reusedConversation", true);
     }
-    // 2. create the conversation, then the participant: 50416 names the conversation of a race
-    Map<String, Object> conversationAttributes = new LinkedHashMap<>();
-    conversationAttributes.put("known_worker_sid", workerSid);
-    conversationAttributes.put("direction", "outbound");
-    Conversation conversation = Conversation.creator()
-        .setAttributes(json(conversationAttributes)).create(client);
-    String ch = conversation.getSid();
+    ProcessInstance lifecycle = runtime.createProcessInstanceByKey(PROCESS_KEY).businessKey(ch)
+        .setVariables(variables).execute();
+
+    Map<String, Object> attributes = new LinkedHashMap<>(
+        reuseChannel == null ? Map.of() : reuseChannel.attributes());
+    attributes.putAll(request.attributes());
+    attributes.put("conversationSid", ch);
+    attributes.put("channelType", request.channel());
+    attributes.put("direction", "outbound");
+    attributes.put("known_worker_sid", request.workerSid());
+    attributes.put("KnownAgentWorkerSid", request.workerSid());
+    attributes.put("customerIdentity", request.identity());
+    attributes.put(INSTANCE_ATTRIBUTE, lifecycle.getId());
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("workspace_sid", flex.workspaceSid());
+    properties.put("workflow_sid", flex.workflowSid());
+    properties.put("queue_sid", request.queueSid());
+    properties.put("worker_sid", request.workerSid());
+    properties.put("task_channel_unique_name", "chat");
+    properties.put("attributes", attributes);
+    String interactionSid;
+    String channelSid;
     try {
-      var creator = Participant.creator(ch);
-      if (identity != null) {
-        creator.setIdentity(identity);
+      if (reuseChannel != null) {
+        attributes.put("initiatedBy", "agent"); // Flex keeps the channel's own initiated_by
+        attributes.put("orchestratorReuse", true);
+        attributes.values().removeIf(Objects::isNull);
+        InteractionChannelInvite invite = InteractionChannelInvite.creator(
+            reuseChannel.interactionSid(), reuseChannel.channelSid(),
+            Map.of("properties", properties)).create(client);
+        interactionSid = reuseChannel.interactionSid();
+        channelSid = reuseChannel.channelSid();
+        runtime.setVariable(lifecycle.getId(), "reuseInviteSid", invite.getSid());
       } else {
-        creator.setMessagingBindingAddress(address).setMessagingBindingProxyAddress(proxy);
+        attributes.values().removeIf(Objects::isNull);
+        Map<String, Object> channelParam = new LinkedHashMap<>();
+        channelParam.put("type", request.channel());
+        channelParam.put("initiated_by", "agent");
+        channelParam.put("properties", Map.of("media_channel_sid", ch));
+        Interaction interaction = Interaction.creator(channelParam)
+            .setRouting(Map.of("properties", properties)).create(client);
+        interactionSid = interaction.getSid();
+        channelSid = interaction.getChannel() instanceof Map<?, ?> c && c.get("sid") != null
+            ? c.get("sid").toString() : null;
       }
-      creator.create(client);
     } catch (RuntimeException e) {
-      deleteQuietly(client, ch);
-      if (TwilioErrors.hasCode(e, TwilioErrors.BINDING_IN_OTHER_CONVERSATION)) {
-        String other = TwilioErrors.conversationSidIn(e).orElse(null);
-        log.info("Outbound race: the customer is in conversation {} (50416)", other);
-        throw new OperationConflict("the customer is already in a non-closed conversation on this"
-            + " address pair", other);
-      }
       if (TwilioErrors.isClientError(e)) {
-        throw ApiError.badRequest("Twilio refused the participant: " + e.getMessage());
+        throw ApiError.badRequest("Twilio refused the " + (reuseChannel != null ? "invite" : "interaction")
+            + ": " + e.getMessage());
       }
       throw e;
     }
-    // 3. interaction + lifecycle under the conversation's lock, then the first message
-    Map<String, Object> requested = body.get("attributes") instanceof Map<?, ?> m
-        ? new LinkedHashMap<>(cast(m)) : new LinkedHashMap<>();
-    String chatIdentity = identity;
+    runtime.setVariables(lifecycle.getId(), Map.of("interactionSid", interactionSid,
+        "channelSid", channelSid, "interactionCreatedAt", new Date()));
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("conversationSid", ch);
+    answer.put("interactionSid", interactionSid);
+    answer.put("channelSid", channelSid);
+    return answer;
+  }
+
+  private void sendFirstMessage(TwilioRestClient client, Outbound request, String ch) {
+    if (!request.firstMessage()) {
+      return;
+    }
+    var message = Message.creator(ch).setAuthor(request.workerSid())
+        .setAttributes(json(Map.of("orchestratorMessage", "outbound-first-message")));
+    if (request.contentSid() != null) {
+      message.setContentSid(request.contentSid());
+      if (request.contentVariables() != null) {
+        message.setContentVariables(request.contentVariables() instanceof String v ? v
+            : json(request.contentVariables()));
+      }
+    } else {
+      message.setBody(request.body());
+    }
+    message.create(client);
+  }
+
+  // ---------------------------------------------------------------- outbound "reuse": true
+
+  /** An earlier interaction channel of the conversation, and the attributes of its last task. */
+  private record ReuseTarget(String interactionSid, String channelSid,
+      Map<String, Object> attributes) {}
+
+  /**
+   * The customer is already in the non-closed conversation {@code ch}: 409 with its SID, unless
+   * {@code "reuse": true} was asked and it has no active task. Then it goes to the requesting agent:
+   * parked → resumed to them (the park's re-invite, routed to {@code workerSid}); no lifecycle → an
+   * Invite on its earlier interaction channel when that is not closed, else a new agent-initiated
+   * interaction on it (e.g. a conversation created outside Flex), and a lifecycle started as for an
+   * outbound. 201 with the conversation, interaction and channel SIDs.
+   */
+  private Map<String, Object> reuseOrConflict(TwilioRestClient client, Outbound request, String ch) {
+    if (!request.reuse()) {
+      throw new OperationConflict("the customer is already in a non-closed conversation on this"
+          + " address pair", ch);
+    }
+    ProcessInstance lifecycle = lifecycles.running(ch);
+    if (lifecycle != null) {
+      return reuseRunning(client, request, ch, lifecycle);
+    }
+    List<Task> tasks = conversationTasks(client, ch);
+    if (tasks.stream().anyMatch(AgentOperations::open)) {
+      throw new OperationConflict("the customer's conversation has an active task", ch);
+    }
+    Conversation conversation = Conversation.fetcher(ch).fetch(client);
+    if (conversation.getState() == Conversation.State.CLOSED) {
+      throw new OperationConflict("the customer's conversation closed meanwhile; try again", ch);
+    }
+    checkFreeText(client, request, ch);
+    ReuseTarget target = earlierChannel(client, ch, tasks);
     Map<String, Object> result = tx.execute(status -> {
       guard.lock(ch);
-      Map<String, Object> attributes = new LinkedHashMap<>(requested);
-      attributes.put("conversationSid", ch);
-      attributes.put("channelType", channel);
-      attributes.put("direction", "outbound");
-      attributes.put("known_worker_sid", workerSid);
-      attributes.put("KnownAgentWorkerSid", workerSid);
-      attributes.put("customerIdentity", chatIdentity);
-      attributes.values().removeIf(Objects::isNull);
-      Map<String, Object> properties = new LinkedHashMap<>();
-      properties.put("workspace_sid", flex.workspaceSid());
-      properties.put("workflow_sid", flex.workflowSid());
-      properties.put("queue_sid", queueSid);
-      properties.put("worker_sid", workerSid);
-      properties.put("task_channel_unique_name", "chat");
-      properties.put("attributes", attributes);
-      Map<String, Object> channelParam = new LinkedHashMap<>();
-      channelParam.put("type", channel);
-      channelParam.put("initiated_by", "agent");
-      channelParam.put("properties", Map.of("media_channel_sid", ch));
-      Interaction interaction;
-      try {
-        interaction = Interaction.creator(channelParam).setRouting(Map.of("properties", properties))
-            .create(client);
-      } catch (RuntimeException e) {
-        deleteQuietly(client, ch);
-        if (TwilioErrors.isClientError(e)) {
-          throw ApiError.badRequest("Twilio refused the interaction: " + e.getMessage());
-        }
-        throw e;
+      if (lifecycles.running(ch) != null) {
+        throw new OperationConflict("the customer's conversation has an active task", ch);
       }
-      String channelSid = interaction.getChannel() instanceof Map<?, ?> c && c.get("sid") != null
-          ? c.get("sid").toString() : null;
-      Map<String, Object> variables = new HashMap<>();
-      variables.put("conversationSid", ch);
-      variables.put("chatServiceSid", conversation.getChatServiceSid() != null
-          ? conversation.getChatServiceSid() : flex.chatServiceSid());
-      variables.put("retryCycle", lifecycleProperties.retryCycle());
-      variables.put("outbound", true);
-      variables.put("interactionSid", interaction.getSid());
-      variables.put("channelSid", channelSid);
-      variables.put("requestedWorkerSid", workerSid);
-      runtime.createProcessInstanceByKey(PROCESS_KEY).businessKey(ch).setVariables(variables)
-          .execute();
-      Map<String, Object> answer = new LinkedHashMap<>();
-      answer.put("conversationSid", ch);
-      answer.put("interactionSid", interaction.getSid());
-      answer.put("channelSid", channelSid);
-      return answer;
+      return routeToAgent(client, request, ch, conversation.getChatServiceSid(), target);
     });
-    if (messageBody != null || contentSid != null) {
-      var message = Message.creator(ch).setAuthor(workerSid)
-          .setAttributes(json(Map.of("orchestratorMessage", "outbound-first-message")));
-      if (contentSid != null) {
-        message.setContentSid(contentSid);
-        if (contentVariables != null) {
-          message.setContentVariables(contentVariables instanceof String s ? s : json(contentVariables));
-        }
-      } else {
-        message.setBody(messageBody);
-      }
-      message.create(client);
-    }
-    log.info("Outbound {} interaction {} on conversation {}", channel, result.get("interactionSid"), ch);
+    sendFirstMessage(client, request, ch);
+    log.info("Outbound {} reuses conversation {}: {} {}", request.channel(), ch,
+        target != null ? "invite on channel" : "new interaction", result.get("channelSid"));
     return result;
+  }
+
+  /** A running lifecycle: only a parked interaction has no active task; it resumes to the agent. */
+  private Map<String, Object> reuseRunning(TwilioRestClient client, Outbound request, String ch,
+      ProcessInstance lifecycle) {
+    if ("taskrouter".equals(runtime.getVariable(lifecycle.getId(), "routingMode"))) {
+      throw new OperationConflict("the customer's conversation is orchestrated in taskrouter mode"
+          + " and cannot be reused through an invite", ch);
+    }
+    ProcessInstance park = lifecycles.running(PARK_PROCESS_KEY, ch);
+    if (park == null) {
+      throw new OperationConflict("the customer's conversation has an active task", ch);
+    }
+    checkFreeText(client, request, ch);
+    try {
+      resume(ch, park, "outbound-reuse", null, null, request.workerSid());
+    } catch (ApiError busy) {
+      throw new OperationConflict(busy.getMessage(), ch); // the outbound 409 names the conversation
+    }
+    sendFirstMessage(client, request, ch);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("conversationSid", ch);
+    answer.put("interactionSid", runtime.getVariable(lifecycle.getId(), "interactionSid"));
+    answer.put("channelSid", runtime.getVariable(lifecycle.getId(), "channelSid"));
+    log.info("Outbound {} resumes parked conversation {} to the requesting agent", request.channel(), ch);
+    return answer;
+  }
+
+  /** WhatsApp free text in a reused conversation only within the customer window (400 otherwise). */
+  private void checkFreeText(TwilioRestClient client, Outbound request, String ch) {
+    if ("whatsapp".equals(request.channel()) && request.body() != null && request.contentSid() == null
+        && !customerWindow.allowsFreeText(client, ch, "whatsapp")) {
+      throw new ApiError(400, "whatsapp outside the 24-hour customer window: the customer's last"
+          + " message is older than " + customerWindow.window() + "; send a pre-approved template"
+          + " (contentSid + contentVariables), not free text",
+          Map.of("conversationSid", ch, "reason", "whatsapp-window-closed"));
+    }
+  }
+
+  /** The conversation's TaskRouter tasks in any status (attribute {@code conversationSid}). */
+  private List<Task> conversationTasks(TwilioRestClient client, String ch) {
+    List<Task> tasks = new ArrayList<>();
+    Task.reader(flex.workspaceSid()).setEvaluateTaskAttributes("conversationSid == \"" + ch + "\"")
+        .setPageSize(50L).firstPage(client).getRecords().forEach(tasks::add);
+    return tasks;
+  }
+
+  private static boolean open(Task task) {
+    return task.getAssignmentStatus() != Task.Status.COMPLETED
+        && task.getAssignmentStatus() != Task.Status.CANCELED;
+  }
+
+  /**
+   * The newest earlier interaction channel of the conversation that is not closed (from its newest
+   * task's attributes, else the last lifecycle's history), with that task's attributes minus Flex's
+   * and the operations' own keys; null when there is none (then a new interaction is created).
+   */
+  private ReuseTarget earlierChannel(TwilioRestClient client, String ch, List<Task> tasks) {
+    String interactionSid = null;
+    String channelSid = null;
+    String taskSid = null;
+    Task newest = tasks.stream().filter(t -> t.getDateCreated() != null)
+        .max(java.util.Comparator.comparing(Task::getDateCreated)).orElse(null);
+    if (newest != null) {
+      Map<String, Object> attributes = parse(newest.getAttributes());
+      interactionSid = attributes.get("flexInteractionSid") instanceof String s ? s : null;
+      channelSid = attributes.get("flexInteractionChannelSid") instanceof String s ? s : null;
+      taskSid = newest.getSid();
+    }
+    if (interactionSid == null || channelSid == null) {
+      var ended = history.createHistoricProcessInstanceQuery().processDefinitionKey(PROCESS_KEY)
+          .processInstanceBusinessKey(ch).finished().orderByProcessInstanceEndTime().desc()
+          .listPage(0, 1);
+      if (!ended.isEmpty()) {
+        interactionSid = historicVariable(ended.get(0).getId(), "interactionSid");
+        channelSid = historicVariable(ended.get(0).getId(), "channelSid");
+        taskSid = historicVariable(ended.get(0).getId(), "taskSid");
+      }
+    }
+    if (interactionSid == null || channelSid == null) {
+      return null;
+    }
+    try {
+      InteractionChannel channel = InteractionChannel.fetcher(interactionSid, channelSid).fetch(client);
+      if (channel.getStatus() == InteractionChannel.ChannelStatus.CLOSED
+          || channel.getStatus() == InteractionChannel.ChannelStatus.FAILED) {
+        return null;
+      }
+    } catch (RuntimeException e) {
+      if (TwilioErrors.isNotFound(e)) {
+        return null;
+      }
+      throw e;
+    }
+    Map<String, Object> attributes = taskSid == null ? new LinkedHashMap<>()
+        : taskAttributes(client, taskSid);
+    attributes.remove(INSTANCE_ATTRIBUTE); // the new lifecycle's id is set
+    attributes.remove("orchestratorRouteKey");
+    attributes.remove("resumedFromPark");
+    return new ReuseTarget(interactionSid, channelSid, attributes);
+  }
+
+  private String historicVariable(String processInstanceId, String name) {
+    var variable = history.createHistoricVariableInstanceQuery().processInstanceId(processInstanceId)
+        .variableName(name).singleResult();
+    return variable == null || variable.getValue() == null ? null : variable.getValue().toString();
+  }
+
+  private Map<String, Object> parse(String json) {
+    try {
+      return json == null ? Map.of() : mapper.readValue(json, new TypeReference<Map<String, Object>>() {});
+    } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+      return Map.of();
+    }
   }
 
   private String openConversationOf(TwilioRestClient client, String address, String proxy,
@@ -287,16 +530,11 @@ public class AgentOperations {
     String id = lifecycle.getId();
     String interactionSid = (String) runtime.getVariable(id, "interactionSid");
     String channelSid = (String) runtime.getVariable(id, "channelSid");
-    ProcessInstance pending = lifecycles.running(TRANSFER_PROCESS_KEY, ch);
-    if (pending != null) {
-      Map<String, Object> v = runtime.getVariables(pending.getId());
-      if (Objects.equals(v.get("transferMode"), mode)
-          && Objects.equals(v.get("targetQueueSid"), queueSid)
-          && Objects.equals(v.get("targetWorkerSidRequested"), workerSid)) {
-        return Map.of("inviteSid", v.get("inviteSid")); // the same request again: same answer
-      }
-      throw new ApiError(409, "a transfer of this interaction is pending (invite "
-          + v.get("inviteSid") + ")");
+    // several invites may be pending (e.g. warm to a worker and to a queue); the same request
+    // again, while its invite is pending, gets the same answer
+    Object same = samePendingInvite(ch, mode, queueSid, workerSid);
+    if (same != null) {
+      return Map.of("inviteSid", same);
     }
     if (runtime.createProcessInstanceQuery().processDefinitionKey(PARK_PROCESS_KEY)
         .processInstanceBusinessKey(ch).count() > 0) {
@@ -333,6 +571,10 @@ public class AgentOperations {
     properties.put("attributes", attributes);
     return tx.execute(status -> {
       guard.lock(ch);
+      Object concurrent = samePendingInvite(ch, mode, queueSid, workerSid);
+      if (concurrent != null) {
+        return Map.of("inviteSid", concurrent);
+      }
       InteractionChannelInvite invite = InteractionChannelInvite
           .creator(interactionSid, channelSid, Map.of("properties", properties)).create(client);
       Map<String, Object> variables = new HashMap<>();
@@ -349,11 +591,25 @@ public class AgentOperations {
       variables.put("targetWorkerSidRequested", workerSid);
       variables.put("transferringTaskSid", taskSid.toString());
       variables.put("transferringWorkerSid", fromWorker == null ? null : fromWorker.toString());
+      variables.put("agentLeft", false);
       runtime.createProcessInstanceByKey(TRANSFER_PROCESS_KEY).businessKey(ch)
           .setVariables(variables).execute();
       log.info("Transfer {} ({}) of conversation {}: invite {}", transferId, mode, ch, invite.getSid());
       return Map.of("inviteSid", invite.getSid());
     });
+  }
+
+  /** The invite SID of a pending transfer of the conversation to the same target and mode. */
+  private Object samePendingInvite(String ch, String mode, String queueSid, String workerSid) {
+    for (ProcessInstance pending : lifecycles.pendingTransfers(ch)) {
+      Map<String, Object> v = runtime.getVariables(pending.getId());
+      if (Objects.equals(v.get("transferMode"), mode)
+          && Objects.equals(v.get("targetQueueSid"), queueSid)
+          && Objects.equals(v.get("targetWorkerSidRequested"), workerSid)) {
+        return v.get("inviteSid");
+      }
+    }
+    return null;
   }
 
   /** Worker SIDs of the agents on the channel (participants of type agent, not closed). */
@@ -409,7 +665,23 @@ public class AgentOperations {
     });
   }
 
-  public void unpark(String ch) {
+  /**
+   * Resumes a parked interaction. WhatsApp outside the 24-hour customer window: 409 unless the body
+   * names a pre-approved template ({@code contentSid} + optional {@code contentVariables}), which the
+   * park process sends before the re-invite (the only business message WhatsApp allows there).
+   */
+  public void unpark(String ch, Map<String, Object> body) {
+    String contentSid = text(body, "contentSid");
+    Object contentVariables = body.get("contentVariables");
+    if (contentSid != null && !HX.matcher(contentSid).matches()) {
+      throw ApiError.badRequest("contentSid must be a Content template SID (HX…)");
+    }
+    if (contentVariables != null && contentSid == null) {
+      throw ApiError.badRequest("contentVariables need a contentSid");
+    }
+    if (contentVariables != null && !(contentVariables instanceof Map) && !(contentVariables instanceof String)) {
+      throw ApiError.badRequest("contentVariables must be a JSON object");
+    }
     ProcessInstance park = lifecycles.running(PARK_PROCESS_KEY, ch);
     if (park == null) {
       if (lifecycles.running(ch) == null) {
@@ -417,14 +689,37 @@ public class AgentOperations {
       }
       throw new ApiError(409, "the interaction is not parked");
     }
+    if (contentSid == null && "whatsapp".equals(runtime.getVariable(park.getId(), "channelType"))
+        && customerWindow.lastCustomerMessageWithinWindow(gateway.client(), ch).isEmpty()) {
+      throw new ApiError(409, "the WhatsApp customer window is closed (the customer's last message"
+          + " is older than " + customerWindow.window() + "): the agent could only send a"
+          + " pre-approved template. Unpark with {\"contentSid\": \"HX…\", \"contentVariables\": {…}}"
+          + " to send one first, or wait: the customer's next message resumes the interaction",
+          Map.of("reason", "whatsapp-window-closed", "requires", "contentSid"));
+    }
+    String variables = contentVariables == null ? null
+        : contentVariables instanceof String v ? v : json(contentVariables);
+    resume(ch, park, "api", contentSid, variables, null);
+  }
+
+  /** Correlates {@code UnparkRequested} under the conversation's lock. */
+  private void resume(String ch, ProcessInstance park, String by, String contentSid,
+      String contentVariables, String workerSid) {
     tx.executeWithoutResult(status -> {
       guard.lock(ch);
       if (runtime.createEventSubscriptionQuery().processInstanceId(park.getId())
           .eventType("message").eventName(UNPARK_REQUESTED).count() == 0) {
         throw new ApiError(409, "the interaction is being parked or resumed right now; try again");
       }
+      Map<String, Object> variables = new HashMap<>();
+      variables.put("unparkedBy", by);
+      variables.put("resumeContentSid", contentSid);
+      variables.put("resumeContentVariables", contentVariables);
+      if (workerSid != null) {
+        variables.put("resumeWorkerSid", workerSid);
+      }
       runtime.createMessageCorrelation(UNPARK_REQUESTED).processInstanceId(park.getId())
-          .setVariable("unparkedBy", "api").correlateWithResult();
+          .setVariables(variables).correlateWithResult();
     });
   }
 
@@ -495,8 +790,8 @@ public class AgentOperations {
       throw ApiError.notFound("no running interaction for conversation " + ch);
     }
     if ("taskrouter".equals(runtime.getVariable(lifecycle.getId(), "routingMode"))) {
-      throw new ApiError(409, operation + " are only available in the interactions orchestration"
-          + " mode; this conversation is orchestrated in taskrouter mode");
+      throw new ApiError(409, operation + ": only available in the interactions orchestration"
+          + " mode; this conversation is orchestrated in taskrouter mode (no Interactions API)");
     }
     if (runtime.getVariable(lifecycle.getId(), "channelSid") == null) {
       throw ApiError.notFound("conversation " + ch + " has no interaction yet");
@@ -520,7 +815,7 @@ public class AgentOperations {
     for (String key : List.of("flexInteractionSid", "flexInteractionChannelSid", "flexChannelInviteSid",
         "conversations", "orchestratorInviteKey", "orchestratorTransferId", "transferMode",
         "transferFromWorkerSid", "transferFromTaskSid", "transferTarget",
-        "transfer_excluded_workers", "orchestratorParkId")) {
+        "transfer_excluded_workers", "orchestratorParkId", "orchestratorReuse")) {
       attributes.remove(key);
     }
     return attributes;

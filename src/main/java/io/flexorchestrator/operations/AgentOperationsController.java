@@ -53,9 +53,10 @@ public class AgentOperationsController {
   }
 
   @PostMapping("/api/interactions/{conversationSid}/unpark")
-  public ResponseEntity<Map<String, Object>> unpark(@PathVariable String conversationSid) {
+  public ResponseEntity<Map<String, Object>> unpark(@PathVariable String conversationSid,
+      @RequestBody(required = false) Map<String, Object> body) {
     check(conversationSid);
-    operations.unpark(conversationSid);
+    operations.unpark(conversationSid, body == null ? Map.of() : body);
     return ResponseEntity.accepted().body(Map.of("conversationSid", conversationSid, "state", "resuming"));
   }
 

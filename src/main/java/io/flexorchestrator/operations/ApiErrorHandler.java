@@ -1,5 +1,6 @@
 package io.flexorchestrator.operations;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,10 @@ public class ApiErrorHandler {
 
   @ExceptionHandler(ApiError.class)
   ResponseEntity<Map<String, Object>> apiError(ApiError e) {
-    return ResponseEntity.status(e.status()).body(Map.of("error", e.getMessage()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", e.getMessage());
+    body.putAll(e.details());
+    return ResponseEntity.status(e.status()).body(body);
   }
 
   @ExceptionHandler({HttpMessageNotReadableException.class, MethodArgumentTypeMismatchException.class})

@@ -150,6 +150,33 @@ public class SimControlController {
   }
 
   /**
+   * {@code POST /sim/control/conversations/{sid}/age {"seconds": n}}: the conversation's messages so
+   * far are back-dated by {@code n} seconds (e.g. 90000 puts the customer's last WhatsApp message
+   * outside the 24-hour window). Per conversation: nothing global to restore.
+   */
+  @PostMapping("/conversations/{sid}/age")
+  public ResponseEntity<Object> age(@PathVariable String sid,
+      @RequestBody(required = false) Map<String, Object> body) {
+    Object raw = required(body).get("seconds");
+    if (!(raw instanceof Number n) || n.longValue() <= 0) {
+      return bad("seconds must be a number > 0");
+    }
+    long seconds = n.longValue();
+    return state.locked(() -> {
+      Conversation c = state.conversation(sid);
+      if (c == null) {
+        return error(404, "unknown conversation " + sid);
+      }
+      c.messages.forEach(m -> {
+        m.dateCreated = m.dateCreated.minusSeconds(seconds);
+        m.dateUpdated = m.dateUpdated.minusSeconds(seconds);
+      });
+      return ResponseEntity.ok((Object) Map.of("conversationSid", c.sid, "messages", c.messages.size(),
+          "agedSeconds", seconds));
+    });
+  }
+
+  /**
    * A conversation created "behind the app's back": in the default chat service, with the
    * customer's binding and a first message, but no webhook at all (no scoped webhook, no
    * post-events). {@code ageSeconds} back-dates it. 200 {@code {"conversationSid","messageSid"}}.

@@ -62,6 +62,7 @@ public class StateViews {
         mm.put("index", msg.index);
         mm.put("author", msg.author);
         mm.put("body", msg.body);
+        mm.put("contentSid", msg.contentSid);
         mm.put("attributes", msg.attributes);
         mm.put("media", msg.media);
         mm.put("dateCreated", SimJson.iso(msg.dateCreated));

@@ -18,6 +18,7 @@ public class ConversationEventParser {
 
   public static final String MESSAGE_ADDED = "onMessageAdded";
   public static final String STATE_UPDATED = "onConversationStateUpdated";
+  public static final String REMOVED = "onConversationRemoved";
 
   private static final Set<String> STATES = Set.of("active", "inactive", "closed");
   private static final List<String> KEPT = List.of("EventType", "ConversationSid", "ChatServiceSid",
@@ -47,6 +48,10 @@ public class ConversationEventParser {
         if ("closed".equals(to)) {
           keys.add("conversations:closed:" + conversationSid); // closed is final: once
         }
+      }
+      case REMOVED -> {
+        conversationSid = Sids.require(request.param("ConversationSid"), "CH", "ConversationSid");
+        keys.add("conversations:removed:" + conversationSid); // once
       }
       default -> {
         return Optional.empty();

@@ -25,7 +25,8 @@ class WebhookFuzzIT extends SandboxIT {
       "/webhooks/conversations/pre-event", "/webhooks/taskrouter");
   private static final List<String> EVENTS = List.of("onMessageAdded", "onMessageAdd",
       "onMessageUpdate", "onConversationAdd", "onConversationAdded", "onConversationStateUpdated",
-      "onParticipantAdded", "onParticipantRemoved", "task.completed", "task.canceled", "task.wrapup",
+      "onConversationRemoved", "onParticipantAdded", "onParticipantRemoved", "task.completed",
+      "task.canceled", "task.wrapup",
       "task.deleted", "task.system-deleted", "reservation.accepted", "reservation.rejected",
       "workflow.timeout", "worker.activity.update", "", "💥", "task.completed\u0000");
   private static final List<String> NAMES = List.of("EventType", "ConversationSid", "MessageSid",

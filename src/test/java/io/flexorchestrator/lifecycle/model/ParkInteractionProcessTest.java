@@ -38,6 +38,7 @@ class ParkInteractionProcessTest {
   RecordingDelegate createParkWebhook;
   RecordingDelegate deleteParkWebhook;
   RecordingDelegate reinviteParkedWorker;
+  RecordingDelegate sendResumeTemplate;
 
   @BeforeEach
   void setUp() {
@@ -51,6 +52,8 @@ class ParkInteractionProcessTest {
     deleteParkWebhook = register("deleteParkWebhook", e -> { });
     reinviteParkedWorker = register("reinviteParkedWorker",
         e -> e.setVariable("resumeInviteSid", "KG00000000000000000000000000000001"));
+    sendResumeTemplate = register("sendResumeTemplate",
+        e -> e.setVariable("resumeTemplateMessageSid", "IM00000000000000000000000000000001"));
   }
 
   private RecordingDelegate register(String bean,
@@ -110,7 +113,37 @@ class ParkInteractionProcessTest {
     executeJobs();
     correlate("UnparkRequested");
     executeJobs();
-    BpmnAwareTests.assertThat(pi).isEnded().hasPassed("catch-unpark-requested", "end-interaction-resumed");
+    BpmnAwareTests.assertThat(pi).isEnded()
+        .hasPassed("catch-unpark-requested", "gateway-resume-template", "end-interaction-resumed")
+        .hasNotPassed("task-send-resume-template");
+    assertThat(sendResumeTemplate.calls()).isEmpty();
+  }
+
+  @Test
+  void unparkWithATemplateSendsItBeforeTheReinvite() {
+    ProcessInstance pi = start("P7D");
+    executeJobs();
+    runtimeService.createMessageCorrelation("UnparkRequested").processInstanceBusinessKey(CH)
+        .setVariable("resumeContentSid", "HX00000000000000000000000000000001")
+        .setVariable("resumeContentVariables", "{\"1\":\"Ann\"}").correlate();
+    BpmnAwareTests.assertThat(pi).isWaitingAt("task-send-resume-template");
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isEnded()
+        .hasPassed("task-send-resume-template", "task-reinvite-parked-worker", "end-interaction-resumed");
+    assertThat(sendResumeTemplate.lastCall().variable("resumeContentSid"))
+        .isEqualTo("HX00000000000000000000000000000001");
+  }
+
+  @Test
+  void conversationClosedBeforeTheTemplateEndsThePark() {
+    sendResumeTemplate.fail(new BpmnError("CONVERSATION_CLOSED"));
+    ProcessInstance pi = start("P7D");
+    executeJobs();
+    runtimeService.createMessageCorrelation("UnparkRequested").processInstanceBusinessKey(CH)
+        .setVariable("resumeContentSid", "HX00000000000000000000000000000001").correlate();
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isEnded().hasPassed("end-template-conversation-closed");
+    assertThat(reinviteParkedWorker.calls()).isEmpty();
   }
 
   @Test
@@ -134,5 +167,28 @@ class ParkInteractionProcessTest {
     ProcessInstance pi = start("PT0S");
     executeJobs();
     BpmnAwareTests.assertThat(pi).isEnded().hasPassed("task-delete-park-webhook-expired", "end-park-expired");
+  }
+
+  @Test
+  void theInteractionEndingEndsTheParkAndRemovesItsWebhook() {
+    ProcessInstance pi = start("P7D");
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-resume");
+    correlate("InteractionEnded");
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isEnded().hasPassed("start-park-interaction-ended",
+        "task-delete-park-webhook-interaction-ended", "end-park-interaction-ended");
+    assertThat(deleteParkWebhook.lastCall().variable("parkWebhookSid")).isNotNull();
+    assertThat(reinviteParkedWorker.calls()).isEmpty();
+  }
+
+  @Test
+  void theInteractionEndingWhileTheChannelIsBeingParkedEndsItToo() {
+    ProcessInstance pi = start("P7D");
+    BpmnAwareTests.assertThat(pi).isWaitingAt("task-park-interaction-channel");
+    correlate("InteractionEnded");
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isEnded().hasPassed("end-park-interaction-ended");
+    assertThat(parkInteractionChannel.calls()).isEmpty();
   }
 }

@@ -35,6 +35,7 @@ class TransferInteractionProcessTest {
   ManagementService managementService;
   RecordingDelegate closeTransferringAgent;
   RecordingDelegate sendMessage;
+  RecordingDelegate releaseUnattendedInteraction;
 
   @BeforeEach
   void setUp() {
@@ -46,6 +47,9 @@ class TransferInteractionProcessTest {
     sendMessage = new RecordingDelegate("sendMessage", e -> { });
     Mocks.register("closeTransferringAgent", closeTransferringAgent);
     Mocks.register("sendMessage", sendMessage);
+    releaseUnattendedInteraction = new RecordingDelegate("releaseUnattendedInteraction",
+        e -> e.setVariable("interactionReleased", true));
+    Mocks.register("releaseUnattendedInteraction", releaseUnattendedInteraction);
   }
 
   @AfterEach
@@ -60,11 +64,17 @@ class TransferInteractionProcessTest {
     v.put("transferMode", mode);
     v.put("transferTimeout", timeout);
     v.put("transferringTaskSid", "WT00000000000000000000000000000001");
+    v.put("agentLeft", false);
     return runtimeService.startProcessInstanceByKey("transfer-interaction", CH, v);
   }
 
   private void correlate(String message) {
     runtimeService.createMessageCorrelation(message).processInstanceBusinessKey(CH).correlate();
+  }
+
+  private void correlate(String message, Map<String, Object> variables) {
+    runtimeService.createMessageCorrelation(message).processInstanceBusinessKey(CH)
+        .setVariables(variables).correlate();
   }
 
   private void executeJobs() {
@@ -107,18 +117,47 @@ class TransferInteractionProcessTest {
   @Test
   void failedTransferTellsTheConversationAndKeepsTheAgent() {
     ProcessInstance pi = start("cold", "PT2H");
-    correlate("TransferFailed");
+    correlate("TransferFailed", Map.of("transferFailure", "timeout", "agentLeft", false));
     executeJobs();
-    BpmnAwareTests.assertThat(pi).isEnded().hasPassed("end-transfer-failed");
+    BpmnAwareTests.assertThat(pi).isEnded()
+        .hasPassed("gateway-agent-still-on-interaction", "end-transfer-failed")
+        .hasNotPassed("task-release-unattended-interaction");
     assertThat(sendMessage.lastCall().variable("messageKey")).isEqualTo("transfer-failed");
     assertThat(closeTransferringAgent.calls()).isEmpty();
+    assertThat(releaseUnattendedInteraction.calls()).isEmpty();
   }
 
   @Test
-  void aTransferNobodyAnswersExpires() {
+  void failedTransferAfterTheLastAgentLeftReleasesTheInteractionWithoutTellingAnyone() {
+    ProcessInstance pi = start("warm", "PT2H");
+    correlate("TransferFailed", Map.of("transferFailure", "canceled", "agentLeft", true));
+    BpmnAwareTests.assertThat(pi).isWaitingAt("task-release-unattended-interaction");
+    executeJobs();
+    BpmnAwareTests.assertThat(pi).isEnded().hasPassed("end-transfer-failed-no-agent");
+    assertThat(outcome(pi)).isEqualTo("transfer-failed-no-agent");
+    assertThat(sendMessage.calls()).isEmpty(); // "your current agent continues" would be wrong
+    assertThat(releaseUnattendedInteraction.calls()).hasSize(1);
+  }
+
+  @Test
+  void aTransferNobodyAnswersExpiresAndReleasesAnUnattendedInteraction() {
     ProcessInstance pi = start("cold", "PT0S");
     executeJobs();
-    BpmnAwareTests.assertThat(pi).isEnded().hasPassed("end-transfer-expired");
+    BpmnAwareTests.assertThat(pi).isEnded()
+        .hasPassed("task-release-unattended-interaction-expired", "end-transfer-expired");
     assertThat(outcome(pi)).isEqualTo("transfer-expired");
+    assertThat(releaseUnattendedInteraction.calls()).hasSize(1);
+  }
+
+  @Test
+  void theInteractionEndingEndsAPendingTransferAtOnce() {
+    ProcessInstance pi = start("cold", "PT2H");
+    BpmnAwareTests.assertThat(pi).isWaitingAt("gateway-wait-for-target");
+    correlate("InteractionEnded");
+    BpmnAwareTests.assertThat(pi).isEnded()
+        .hasPassed("start-interaction-ended", "end-transfer-interaction-ended");
+    assertThat(outcome(pi)).isEqualTo("interaction-ended");
+    assertThat(closeTransferringAgent.calls()).isEmpty();
+    assertThat(managementService.createJobQuery().processInstanceId(pi.getId()).count()).isZero();
   }
 }
