@@ -22,7 +22,8 @@ def gen(pid, name, doc, nodes, flows, messages, boundaries=(), event_subprocesse
     a = out.append
     a('<?xml version="1.0" encoding="UTF-8"?>')
     a('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="definitions-%s" targetNamespace="http://flexorchestrator.io/bpmn" exporter="flex-orchestrator" exporterVersion="1.0" modeler:executionPlatform="Camunda Platform" modeler:executionPlatformVersion="7.24.0">' % pid)
-    a('  <bpmn:process id="%s" name="%s" isExecutable="true" camunda:historyTimeToLive="P30D">' % (pid, name))
+    # agent operations run before new conversations' first steps (lifecycle priorities 10..50)
+    a('  <bpmn:process id="%s" name="%s" isExecutable="true" camunda:historyTimeToLive="P30D" camunda:jobPriority="50">' % (pid, name))
     a('    <bpmn:documentation>%s</bpmn:documentation>' % escape(doc))
     all_flows = list(flows) + [f for sp in event_subprocesses for f in sp[8]]
     inc = {}; outg = {}
