@@ -36,9 +36,20 @@ public record RoutingSettings(
     return specific == null ? fallback : specific.orElse(fallback);
   }
 
+  /**
+   * Long-lived by channel type, or by the business address: a configured {@code +1555…} covers
+   * that number on every channel ({@code whatsapp:+1555…} too); a configured
+   * {@code whatsapp:+1555…} only that channel.
+   */
   public boolean isLongLived(String channelType, String proxyAddress) {
-    return (proxyAddress != null && longLivedAddresses.contains(proxyAddress))
+    return (proxyAddress != null && (longLivedAddresses.contains(proxyAddress)
+        || longLivedAddresses.contains(withoutChannelPrefix(proxyAddress))))
         || Boolean.TRUE.equals(channel(channelType).longLived());
+  }
+
+  private static String withoutChannelPrefix(String address) {
+    int colon = address.indexOf(':');
+    return colon > 0 ? address.substring(colon + 1) : address;
   }
 
   public record Channel(Boolean longLived, Duration inactiveAfter, Duration closedAfter,
