@@ -27,7 +27,9 @@ import org.springframework.test.context.ActiveProfiles;
  * blocklists, card and SSN masking, attachments), over loopback, at 200 and 1000 requests/s.
  * Not a timed test: it prints a table and writes it to {@code target/benchmarks/pre-event.md}.
  * Run with {@code mvn -B verify -Pbench -Dit.test=PreEventBenchmark}; duration and rates via
- * {@code -Dbench.seconds=30 -Dbench.rates=200,1000 -Dbench.warmup-seconds=15}.
+ * {@code -Dbench.seconds=30 -Dbench.rates=200,1000 -Dbench.warmup-seconds=15}. With
+ * {@code -Dbench.target=http://localhost:8090} the load goes to an app started separately (its own
+ * JVM, same blocklist settings, see docs/benchmarks.md), so the generator does not share its JVM.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "orchestrator.policy.sender-blocklist.senders=+15559990001,troll-42",
@@ -49,9 +51,10 @@ class PreEventBenchmark {
     int seconds = Integer.getInteger("bench.seconds", 30);
     int warmup = Integer.getInteger("bench.warmup-seconds", 15);
     String[] rates = System.getProperty("bench.rates", "200,1000").split(",");
-    List<LoadGenerator.Prepared> mix = mix();
+    String target = System.getProperty("bench.target", "http://localhost:" + port);
+    List<LoadGenerator.Prepared> mix = mix(target);
     List<LoadGenerator.Result> results = new ArrayList<>();
-    try (LoadGenerator load = new LoadGenerator("http://localhost:" + port + PATH)) {
+    try (LoadGenerator load = new LoadGenerator(target + PATH)) {
       load.run("warm-up", 500, warmup, mix);
       for (String rate : rates) {
         int rps = Integer.parseInt(rate.trim());
@@ -63,7 +66,9 @@ class PreEventBenchmark {
     table.append('\n').append(rulesOnly());
     String report = "Pre-event benchmark (" + Runtime.getRuntime().availableProcessors()
         + " CPUs, Java " + System.getProperty("java.version") + ", mix of " + mix.size()
-        + " requests: 70% clean text, 10% card number, 10% chat with image, 5% .exe, 5% blocked sender)\n\n"
+        + " requests: 70% clean text, 10% card number, 10% chat with image, 5% .exe, 5% blocked sender;"
+        + " app at " + target + (System.getProperty("bench.target") == null ? ", in the generator's JVM"
+        : ", its own JVM") + ")\n\n"
         + table;
     System.out.println("\n" + report);
     Path out = Path.of("target", "benchmarks", "pre-event.md");
@@ -103,11 +108,11 @@ class PreEventBenchmark {
   }
 
   /** 20 requests in the proportions of the report, each signed once (Twilio signs each). */
-  List<LoadGenerator.Prepared> mix() {
+  List<LoadGenerator.Prepared> mix(String target) {
     List<LoadGenerator.Prepared> prepared = new ArrayList<>();
     for (Map<String, String> p : events()) {
       prepared.add(new LoadGenerator.Prepared(WebhookClient.form(p),
-          TwilioSignatures.sign(SandboxDefaults.AUTH_TOKEN, "http://localhost:" + port + PATH, p)));
+          TwilioSignatures.sign(SandboxDefaults.AUTH_TOKEN, target + PATH, p)));
     }
     return prepared;
   }
