@@ -45,14 +45,14 @@ public class ReleaseUnattendedInteractionDelegate implements JavaDelegate {
     String conversationSid = execution.getProcessBusinessKey();
     guard.lock(conversationSid);
     boolean released = false;
-    ProcessInstance lifecycle = lifecycles.running(conversationSid);
-    Object held = lifecycle == null ? null : runtime.getVariable(lifecycle.getId(), AGENT_LEFT_TASK);
+    String lifecycle = lifecycles.running(conversationSid);
+    Object held = lifecycle == null ? null : runtime.getVariable(lifecycle, AGENT_LEFT_TASK);
     if (held != null) {
       List<ProcessInstance> otherPending = lifecycles.pendingTransfers(conversationSid).stream()
           .filter(p -> !p.getId().equals(execution.getProcessInstanceId())).toList();
       if (otherPending.isEmpty()) {
-        runtime.removeVariable(lifecycle.getId(), AGENT_LEFT_TASK);
-        runtime.createMessageCorrelation(TASK_COMPLETED).processInstanceId(lifecycle.getId())
+        runtime.removeVariable(lifecycle, AGENT_LEFT_TASK);
+        runtime.createMessageCorrelation(TASK_COMPLETED).processInstanceId(lifecycle)
             .setVariables(Map.of("taskSid", held.toString(), "completedAt", new Date(),
                 "completedWithoutAgent", true))
             .correlateWithResult();

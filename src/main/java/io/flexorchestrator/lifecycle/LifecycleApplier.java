@@ -10,8 +10,11 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.Execution;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +57,7 @@ public class LifecycleApplier {
     int operationsEnded = closed
         ? endAgentOperations(conversationSid, removed ? "conversation-removed" : "conversation-closed")
         : 0;
-    ProcessInstance instance = running(conversationSid);
+    String instance = running(conversationSid);
     if (instance == null) {
       return operationsEnded > 0 ? ApplyOutcome.applied(INTERACTION_ENDED)
           : ApplyOutcome.ignored("no running lifecycle for the conversation");
@@ -75,10 +78,9 @@ public class LifecycleApplier {
   public int endAgentOperations(String conversationSid, String reason) {
     int ended = 0;
     for (String key : List.of(TRANSFER_PROCESS_KEY, PARK_PROCESS_KEY)) {
-      for (ProcessInstance operation : runtime.createProcessInstanceQuery().processDefinitionKey(key)
-          .processInstanceBusinessKey(conversationSid).list()) {
+      for (String operation : runningAll(key, conversationSid)) {
         if (waitsFor(operation, INTERACTION_ENDED)) {
-          runtime.createMessageCorrelation(INTERACTION_ENDED).processInstanceId(operation.getId())
+          runtime.createMessageCorrelation(INTERACTION_ENDED).processInstanceId(operation)
               .setVariable("interactionEndedBy", reason).correlateWithResult();
           ended++;
         }
@@ -98,7 +100,7 @@ public class LifecycleApplier {
     if (service != null && flex.chatServiceSid() != null && !service.equals(flex.chatServiceSid())) {
       return ApplyOutcome.ignored("conversation is not in the Flex Chat Service");
     }
-    ProcessInstance parked = running(PARK_PROCESS_KEY, conversationSid);
+    String parked = running(PARK_PROCESS_KEY, conversationSid);
     if (parked != null && waitsFor(parked, PARKED_CUSTOMER_MESSAGE)) {
       return correlate(parked, PARKED_CUSTOMER_MESSAGE, Map.of("customerWroteAt", new Date()));
     }
@@ -119,16 +121,17 @@ public class LifecycleApplier {
 
   private ApplyOutcome taskRouterEvent(InboxEvent event) {
     String conversationSid = event.conversationSid();
-    ProcessInstance instance = running(conversationSid);
+    String instance = running(conversationSid);
     if (instance == null) {
       return ApplyOutcome.ignored("no running lifecycle for the conversation");
     }
-    ApplyOutcome stale = "taskrouter".equals(runtime.getVariable(instance.getId(), "routingMode"))
+    boolean taskRouterMode = "taskrouter".equals(runtime.getVariable(instance, "routingMode"));
+    ApplyOutcome stale = taskRouterMode
         ? staleForTaskRouterMode(instance, event) : staleForInteractionsMode(instance, event);
     if (stale != null) {
       return stale;
     }
-    if (!"taskrouter".equals(runtime.getVariable(instance.getId(), "routingMode"))) {
+    if (!taskRouterMode) {
       ApplyOutcome operation = agentOperationEvent(instance, event);
       if (operation != null) {
         return operation;
@@ -179,8 +182,7 @@ public class LifecycleApplier {
    * one fails ({@code releaseUnattendedInteraction}); an unparked task, once accepted, becomes the
    * task the lifecycle follows. Null = the lifecycle's usual handling.
    */
-  private ApplyOutcome agentOperationEvent(ProcessInstance instance, InboxEvent event) {
-    String id = instance.getId();
+  private ApplyOutcome agentOperationEvent(String id, InboxEvent event) {
     String type = event.eventType();
     String task = event.taskSid();
     List<String> handedOver = sids(runtime.getVariable(id, HANDED_OVER_TASKS));
@@ -198,7 +200,7 @@ public class LifecycleApplier {
         return ApplyOutcome.ignored("event of a transfer that is over");
       }
       if ("reservation.accepted".equals(type)) {
-        ApplyOutcome outcome = correlate(transfer, TRANSFER_ACCEPTED, Map.of("targetTaskSid", task,
+        ApplyOutcome outcome = correlate(transfer.getId(), TRANSFER_ACCEPTED, Map.of("targetTaskSid", task,
             "targetWorkerSid", String.valueOf(event.param("WorkerSid")), "acceptedAt", new Date()));
         if (outcome.kind() == ApplyOutcome.Kind.APPLIED) {
           if ("cold".equals(event.param("transferMode")) || agentLeftTask != null) {
@@ -220,7 +222,7 @@ public class LifecycleApplier {
         return outcome;
       }
       if (workflowTimeout || "task.canceled".equals(type)) {
-        return correlate(transfer, TRANSFER_FAILED, Map.of("transferFailure",
+        return correlate(transfer.getId(), TRANSFER_FAILED, Map.of("transferFailure",
             workflowTimeout ? "timeout" : "canceled", "agentLeft", agentLeftTask != null));
       }
       return ApplyOutcome.ignored("transfer task event not used");
@@ -232,8 +234,8 @@ public class LifecycleApplier {
       return ApplyOutcome.applied("unparked task accepted: the lifecycle follows it");
     }
     if ("task.wrapup".equals(type) && task.equals(runtime.getVariable(id, "taskSid"))
-        && !handedOver.isEmpty() && !waitsFor(instance, TASK_WRAPUP)
-        && waitsFor(instance, TASK_COMPLETED)) {
+        && !handedOver.isEmpty() && !waitsFor(id, TASK_WRAPUP)
+        && waitsFor(id, TASK_COMPLETED)) {
       // a task taken over after the lifecycle recorded the first agent's wrapup
       return ApplyOutcome.ignored("wrapup already recorded for this interaction");
     }
@@ -285,7 +287,7 @@ public class LifecycleApplier {
   public List<ProcessInstance> pendingTransfers(String conversationSid) {
     return runtime.createProcessInstanceQuery().processDefinitionKey(TRANSFER_PROCESS_KEY)
         .processInstanceBusinessKey(conversationSid).list().stream()
-        .filter(p -> waitsFor(p, TRANSFER_ACCEPTED)).toList();
+        .filter(p -> waitsFor(p.getId(), TRANSFER_ACCEPTED)).toList();
   }
 
   private static List<String> sids(Object value) {
@@ -300,12 +302,12 @@ public class LifecycleApplier {
     return list;
   }
 
-  private boolean waitsFor(ProcessInstance instance, String message) {
-    return MessageWaits.waitsFor(runtime, instance.getId(), message);
+  private boolean waitsFor(String instanceId, String message) {
+    return MessageWaits.waitsFor(runtime, instanceId, message);
   }
 
-  private ApplyOutcome staleForInteractionsMode(ProcessInstance instance, InboxEvent event) {
-    Object channelSid = runtime.getVariable(instance.getId(), "channelSid");
+  private ApplyOutcome staleForInteractionsMode(String instance, InboxEvent event) {
+    Object channelSid = runtime.getVariable(instance, "channelSid");
     String eventChannel = event.param("flexInteractionChannelSid");
     if (channelSid == null) {
       return ApplyOutcome.notYet("the interaction is not created yet");
@@ -322,29 +324,29 @@ public class LifecycleApplier {
    * WorkflowTimeout boundary is subscribed); between a re-route and the new task's creation it may
    * be the new task's, so it waits.
    */
-  private ApplyOutcome staleForTaskRouterMode(ProcessInstance instance, InboxEvent event) {
-    Object routedTaskSid = runtime.getVariable(instance.getId(), "routedTaskSid");
+  private ApplyOutcome staleForTaskRouterMode(String instance, InboxEvent event) {
+    Object routedTaskSid = runtime.getVariable(instance, "routedTaskSid");
     if (routedTaskSid == null) {
       return ApplyOutcome.notYet("the task is not created yet");
     }
     if (routedTaskSid.equals(event.taskSid())) {
       return null;
     }
-    boolean inAgentPhase = MessageWaits.waitsFor(runtime, instance.getId(), WORKFLOW_TIMEOUT);
+    boolean inAgentPhase = MessageWaits.waitsFor(runtime, instance, WORKFLOW_TIMEOUT);
     return inAgentPhase ? ApplyOutcome.ignored("event of another task of the conversation")
         : ApplyOutcome.notYet("the re-routed task is not created yet");
   }
 
-  private ApplyOutcome correlate(ProcessInstance instance, String message,
+  private ApplyOutcome correlate(String instance, String message,
       Map<String, Object> variables) {
     // looking first keeps the expected "not yet" out of the engine's error log; the exception
     // below still covers the race with a job moving the instance meanwhile
-    if (!MessageWaits.waitsFor(runtime, instance.getId(), message)) {
+    if (!MessageWaits.waitsFor(runtime, instance, message)) {
       return ApplyOutcome.notYet("lifecycle is not waiting for " + message + " yet");
     }
     try {
       runtime.createMessageCorrelation(message)
-          .processInstanceId(instance.getId())
+          .processInstanceId(instance)
           .setVariables(variables)
           .correlateWithResult();
       return ApplyOutcome.applied(message);
@@ -353,18 +355,30 @@ public class LifecycleApplier {
     }
   }
 
-  /** The conversation's running lifecycle instance, found by business key. */
-  public ProcessInstance running(String conversationSid) {
+  /** The id of the conversation's running lifecycle instance (null: none), found by business key. */
+  public String running(String conversationSid) {
     return running(PROCESS_KEY, conversationSid);
   }
 
-  /** The conversation's running instance of the given process, found by business key. */
-  public ProcessInstance running(String processKey, String conversationSid) {
-    List<ProcessInstance> instances = runtime.createProcessInstanceQuery()
-        .processDefinitionKey(processKey)
-        .processInstanceBusinessKey(conversationSid)
-        .listPage(0, 1);
-    return instances.isEmpty() ? null : instances.get(0);
+  /**
+   * The id of the conversation's running instance of the given process (null: none), found by
+   * business key. Asked as an {@code ExecutionQuery}: its SQL has no {@code PARENT_ID_ IS NULL},
+   * which H2 answers through the parent-execution index (every running instance, docs/benchmarks.md),
+   * and it is cheaper to build than a {@code ProcessInstanceQuery} for every webhook.
+   */
+  public String running(String processKey, String conversationSid) {
+    List<Execution> executions = runtime.createExecutionQuery().processDefinitionKey(processKey)
+        .processInstanceBusinessKey(conversationSid).listPage(0, 1);
+    return executions.isEmpty() ? null : executions.get(0).getProcessInstanceId();
+  }
+
+  /** The ids of every running instance of the process for the conversation (same query). */
+  public Set<String> runningAll(String processKey, String conversationSid) {
+    Set<String> ids = new TreeSet<>();
+    runtime.createExecutionQuery().processDefinitionKey(processKey)
+        .processInstanceBusinessKey(conversationSid).list()
+        .forEach(execution -> ids.add(execution.getProcessInstanceId()));
+    return ids;
   }
 
   private static String truncate(String value) {

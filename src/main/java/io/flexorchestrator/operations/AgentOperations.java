@@ -343,7 +343,7 @@ public class AgentOperations {
       throw new OperationConflict("the customer is already in a non-closed conversation on this"
           + " address pair", ch);
     }
-    ProcessInstance lifecycle = lifecycles.running(ch);
+    String lifecycle = lifecycles.running(ch);
     if (lifecycle != null) {
       return reuseRunning(client, request, ch, lifecycle);
     }
@@ -372,12 +372,12 @@ public class AgentOperations {
 
   /** A running lifecycle: only a parked interaction has no active task; it resumes to the agent. */
   private Map<String, Object> reuseRunning(TwilioRestClient client, Outbound request, String ch,
-      ProcessInstance lifecycle) {
-    if ("taskrouter".equals(runtime.getVariable(lifecycle.getId(), "routingMode"))) {
+      String lifecycle) {
+    if ("taskrouter".equals(runtime.getVariable(lifecycle, "routingMode"))) {
       throw new OperationConflict("the customer's conversation is orchestrated in taskrouter mode"
           + " and cannot be reused through an invite", ch);
     }
-    ProcessInstance park = lifecycles.running(PARK_PROCESS_KEY, ch);
+    String park = lifecycles.running(PARK_PROCESS_KEY, ch);
     if (park == null) {
       throw new OperationConflict("the customer's conversation has an active task", ch);
     }
@@ -390,8 +390,8 @@ public class AgentOperations {
     sendFirstMessage(client, request, ch);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("conversationSid", ch);
-    answer.put("interactionSid", runtime.getVariable(lifecycle.getId(), "interactionSid"));
-    answer.put("channelSid", runtime.getVariable(lifecycle.getId(), "channelSid"));
+    answer.put("interactionSid", runtime.getVariable(lifecycle, "interactionSid"));
+    answer.put("channelSid", runtime.getVariable(lifecycle, "channelSid"));
     log.info("Outbound {} resumes parked conversation {} to the requesting agent", request.channel(), ch);
     return answer;
   }
@@ -526,8 +526,7 @@ public class AgentOperations {
     if (!List.of("cold", "warm").contains(mode)) {
       throw ApiError.badRequest("mode must be cold or warm");
     }
-    ProcessInstance lifecycle = interactionsLifecycle(ch, "transfers");
-    String id = lifecycle.getId();
+    String id = interactionsLifecycle(ch, "transfers");
     String interactionSid = (String) runtime.getVariable(id, "interactionSid");
     String channelSid = (String) runtime.getVariable(id, "channelSid");
     // several invites may be pending (e.g. warm to a worker and to a queue); the same request
@@ -630,8 +629,7 @@ public class AgentOperations {
   // ---------------------------------------------------------------- park / unpark
 
   public void park(String ch) {
-    ProcessInstance lifecycle = interactionsLifecycle(ch, "park");
-    String id = lifecycle.getId();
+    String id = interactionsLifecycle(ch, "park");
     if (lifecycles.running(PARK_PROCESS_KEY, ch) != null) {
       return; // parked already: same answer
     }
@@ -682,14 +680,14 @@ public class AgentOperations {
     if (contentVariables != null && !(contentVariables instanceof Map) && !(contentVariables instanceof String)) {
       throw ApiError.badRequest("contentVariables must be a JSON object");
     }
-    ProcessInstance park = lifecycles.running(PARK_PROCESS_KEY, ch);
+    String park = lifecycles.running(PARK_PROCESS_KEY, ch);
     if (park == null) {
       if (lifecycles.running(ch) == null) {
         throw ApiError.notFound("no running interaction for conversation " + ch);
       }
       throw new ApiError(409, "the interaction is not parked");
     }
-    if (contentSid == null && "whatsapp".equals(runtime.getVariable(park.getId(), "channelType"))
+    if (contentSid == null && "whatsapp".equals(runtime.getVariable(park, "channelType"))
         && customerWindow.lastCustomerMessageWithinWindow(gateway.client(), ch).isEmpty()) {
       throw new ApiError(409, "the WhatsApp customer window is closed (the customer's last message"
           + " is older than " + customerWindow.window() + "): the agent could only send a"
@@ -703,11 +701,11 @@ public class AgentOperations {
   }
 
   /** Correlates {@code UnparkRequested} under the conversation's lock. */
-  private void resume(String ch, ProcessInstance park, String by, String contentSid,
+  private void resume(String ch, String park, String by, String contentSid,
       String contentVariables, String workerSid) {
     tx.executeWithoutResult(status -> {
       guard.lock(ch);
-      if (runtime.createEventSubscriptionQuery().processInstanceId(park.getId())
+      if (runtime.createEventSubscriptionQuery().processInstanceId(park)
           .eventType("message").eventName(UNPARK_REQUESTED).count() == 0) {
         throw new ApiError(409, "the interaction is being parked or resumed right now; try again");
       }
@@ -718,7 +716,7 @@ public class AgentOperations {
       if (workerSid != null) {
         variables.put("resumeWorkerSid", workerSid);
       }
-      runtime.createMessageCorrelation(UNPARK_REQUESTED).processInstanceId(park.getId())
+      runtime.createMessageCorrelation(UNPARK_REQUESTED).processInstanceId(park)
           .setVariables(variables).correlateWithResult();
     });
   }
@@ -784,16 +782,16 @@ public class AgentOperations {
 
   // ---------------------------------------------------------------- helpers
 
-  private ProcessInstance interactionsLifecycle(String ch, String operation) {
-    ProcessInstance lifecycle = lifecycles.running(ch);
+  private String interactionsLifecycle(String ch, String operation) {
+    String lifecycle = lifecycles.running(ch);
     if (lifecycle == null) {
       throw ApiError.notFound("no running interaction for conversation " + ch);
     }
-    if ("taskrouter".equals(runtime.getVariable(lifecycle.getId(), "routingMode"))) {
+    if ("taskrouter".equals(runtime.getVariable(lifecycle, "routingMode"))) {
       throw new ApiError(409, operation + ": only available in the interactions orchestration"
           + " mode; this conversation is orchestrated in taskrouter mode (no Interactions API)");
     }
-    if (runtime.getVariable(lifecycle.getId(), "channelSid") == null) {
+    if (runtime.getVariable(lifecycle, "channelSid") == null) {
       throw ApiError.notFound("conversation " + ch + " has no interaction yet");
     }
     return lifecycle;

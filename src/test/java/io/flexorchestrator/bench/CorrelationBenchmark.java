@@ -193,13 +193,19 @@ class CorrelationBenchmark {
     String instance = runtime.createProcessInstanceQuery().processInstanceBusinessKey(any).singleResult().getId();
     boolean postgres = database.toLowerCase(Locale.ROOT).contains("postgres");
     Map<String, String> queries = new LinkedHashMap<>();
-    queries.put("instance by business key", "SELECT RES.ID_ FROM ACT_RU_EXECUTION RES"
-        + " INNER JOIN ACT_RE_PROCDEF P ON RES.PROC_DEF_ID_ = P.ID_ WHERE RES.PARENT_ID_ IS NULL"
-        + " AND P.KEY_ = 'interaction-lifecycle' AND RES.BUSINESS_KEY_ = '" + any + "'");
-    queries.put("waiting for the message?", "SELECT count(*) FROM ACT_RU_EVENT_SUBSCR RES"
+    queries.put("lifecycle by business key (ExecutionQuery, as LifecycleApplier.running asks)",
+        "SELECT RES.PROC_INST_ID_ FROM ACT_RU_EXECUTION RES"
+        + " INNER JOIN ACT_RU_EXECUTION INST ON RES.PROC_INST_ID_ = INST.ID_"
+        + " INNER JOIN ACT_RE_PROCDEF P ON RES.PROC_DEF_ID_ = P.ID_"
+        + " WHERE P.KEY_ = 'interaction-lifecycle' AND INST.BUSINESS_KEY_ = '" + any + "'");
+    queries.put("lifecycle by business key (ProcessInstanceQuery, as before)", "SELECT RES.ID_"
+        + " FROM ACT_RU_EXECUTION RES INNER JOIN ACT_RE_PROCDEF P ON RES.PROC_DEF_ID_ = P.ID_"
+        + " WHERE RES.PARENT_ID_ IS NULL AND (P.KEY_ = 'interaction-lifecycle' AND RES.BUSINESS_KEY_ = '"
+        + any + "')");
+    queries.put("waiting for the message? (EventSubscriptionQuery by instance, as before)", "SELECT count(*) FROM ACT_RU_EVENT_SUBSCR RES"
         + " WHERE RES.EVENT_TYPE_ = 'message' AND RES.EVENT_NAME_ = 'ReservationAccepted'"
         + " AND RES.PROC_INST_ID_ = '" + instance + "'");
-    queries.put("correlation: executions subscribed", "SELECT RES.ID_ FROM ACT_RU_EXECUTION RES"
+    queries.put("waiting for the message? / correlation (ExecutionQuery, as MessageWaits and the engine ask)", "SELECT RES.ID_ FROM ACT_RU_EXECUTION RES"
         + " INNER JOIN ACT_RU_EVENT_SUBSCR EVT ON EVT.EXECUTION_ID_ = RES.ID_"
         + " WHERE RES.PROC_INST_ID_ = '" + instance + "' AND EVT.EVENT_TYPE_ = 'message'"
         + " AND EVT.EVENT_NAME_ = 'ReservationAccepted'");
@@ -210,14 +216,6 @@ class CorrelationBenchmark {
       List<String> plan = jdbc.queryForList((postgres ? "EXPLAIN ANALYZE " : "EXPLAIN ") + sql, String.class);
       line("- %s:%n```%n%s%n```%n", name, String.join("\n", plan));
     });
-    if (!postgres) {
-      line("- indexes of ACT_RU_EXECUTION: %s%n", jdbc.queryForList("SELECT INDEX_NAME FROM"
-          + " INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'ACT_RU_EXECUTION'", String.class));
-      jdbc.execute("ANALYZE");
-      String sql = queries.get("instance by business key");
-      line("- instance by business key, after ANALYZE:%n```%n%s%n```%n",
-          String.join("\n", jdbc.queryForList("EXPLAIN " + sql, String.class)));
-    }
   }
 
   static String sid(String prefix) {
