@@ -2,11 +2,7 @@ package io.flexorchestrator.bench;
 
 import io.flexorchestrator.config.SandboxDefaults;
 import io.flexorchestrator.support.WebhookClient;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,14 +83,7 @@ class CorrelationBenchmark {
     }
     explain(jdbc, database);
 
-    System.out.println("\n" + report);
-    Path out = Path.of("target", "benchmarks", "correlation.md");
-    try {
-      Files.createDirectories(out.getParent());
-      Files.writeString(out, report, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      System.out.println("could not write " + out + ": " + e.getMessage());
-    }
+    BenchReport.publish("correlation", report);
   }
 
   /** Running lifecycles waiting for their agent, made by 4 threads. */

@@ -14,14 +14,10 @@ import io.flexorchestrator.webhook.SignatureVerifier;
 import io.flexorchestrator.webhook.WebhookRequest;
 import io.flexorchestrator.webhook.WebhookRequestReader;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,14 +126,7 @@ class LifecycleBenchmark {
     line("%s%n", LoadGenerator.HEADER);
     webhooks.forEach(r -> line("%s%n", r.row()));
 
-    System.out.println("\n" + report);
-    Path out = Path.of("target", "benchmarks", "lifecycle.md");
-    try {
-      Files.createDirectories(out.getParent());
-      Files.writeString(out, report, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      System.out.println("could not write " + out + ": " + e.getMessage());
-    }
+    BenchReport.publish("lifecycle", report);
   }
 
   record Measured(int n, double seconds, long[] latenciesNanos, double loadBefore, double loadAfter) {}

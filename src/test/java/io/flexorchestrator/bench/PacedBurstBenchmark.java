@@ -2,11 +2,7 @@ package io.flexorchestrator.bench;
 
 import io.flexorchestrator.support.HttpJson;
 import io.flexorchestrator.support.Sandbox;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,14 +100,7 @@ class PacedBurstBenchmark {
         times.size() < 2 ? 0 : (times.size() - 1) * 1000.0
             / Math.max(1, Duration.between(times.get(0), times.get(times.size() - 1)).toMillis()),
         rejected, incidents, peakHeap.get() >> 20, loadBefore, LoadGenerator.loadAverage()));
-    System.out.println("\n" + report);
-    Path out = Path.of("target", "benchmarks", "paced-burst.md");
-    try {
-      Files.createDirectories(out.getParent());
-      Files.writeString(out, report, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      System.out.println("could not write " + out + ": " + e.getMessage());
-    }
+    BenchReport.publish("paced-burst", report);
     if (times.size() < n) {
       throw new AssertionError("only " + times.size() + " of " + n + " interactions created");
     }

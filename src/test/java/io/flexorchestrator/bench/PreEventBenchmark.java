@@ -3,10 +3,6 @@ package io.flexorchestrator.bench;
 import io.flexorchestrator.config.SandboxDefaults;
 import io.flexorchestrator.support.TwilioSignatures;
 import io.flexorchestrator.support.WebhookClient;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,14 +66,7 @@ class PreEventBenchmark {
         + " app at " + target + (System.getProperty("bench.target") == null ? ", in the generator's JVM"
         : ", its own JVM") + ")\n\n"
         + table;
-    System.out.println("\n" + report);
-    Path out = Path.of("target", "benchmarks", "pre-event.md");
-    try {
-      Files.createDirectories(out.getParent());
-      Files.writeString(out, report, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      System.out.println("could not write " + out + ": " + e.getMessage());
-    }
+    BenchReport.publish("pre-event", report);
   }
 
   /**

@@ -7,8 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -95,14 +93,7 @@ class SoakBenchmark {
         failures.get()));
     report.append("\nLive heap at the end (top classes, `jcmd GC.class_histogram`):\n\n```\n")
         .append(histogram()).append("```\n");
-    System.out.println("\n" + report);
-    Path out = Path.of("target", "benchmarks", "soak.md");
-    try {
-      Files.createDirectories(out.getParent());
-      Files.writeString(out, report, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      System.out.println("could not write " + out + ": " + e.getMessage());
-    }
+    BenchReport.publish("soak", report);
   }
 
   private void sample(StringBuilder report, long start, int sent) {
