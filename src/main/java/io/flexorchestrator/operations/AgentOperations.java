@@ -19,6 +19,7 @@ import io.flexorchestrator.delegate.CustomerWindow;
 import io.flexorchestrator.lifecycle.ConversationGuard;
 import io.flexorchestrator.lifecycle.LifecycleApplier;
 import io.flexorchestrator.lifecycle.LifecycleProperties;
+import io.flexorchestrator.lifecycle.MessageWaits;
 import io.flexorchestrator.twilio.TwilioErrors;
 import io.flexorchestrator.twilio.TwilioGateway;
 import java.util.ArrayList;
@@ -705,8 +706,7 @@ public class AgentOperations {
       String contentVariables, String workerSid) {
     tx.executeWithoutResult(status -> {
       guard.lock(ch);
-      if (runtime.createEventSubscriptionQuery().processInstanceId(park)
-          .eventType("message").eventName(UNPARK_REQUESTED).count() == 0) {
+      if (!MessageWaits.waitsFor(runtime, park, UNPARK_REQUESTED)) {
         throw new ApiError(409, "the interaction is being parked or resumed right now; try again");
       }
       Map<String, Object> variables = new HashMap<>();
