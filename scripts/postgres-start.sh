@@ -10,7 +10,10 @@
 #
 # Settings (environment): FLEX_PG_PORT (55432), FLEX_PG_DIR (/tmp/flex-orchestrator-pg),
 # FLEX_PG_USER / FLEX_PG_PASSWORD (orchestrator / orchestrator),
-# FLEX_PG_DATABASES ("flex_it flex_cluster": the suite's and the two-node cluster test's).
+# FLEX_PG_DATABASES ("flex_it flex_cluster": the suite's and the two-node cluster test's),
+# FLEX_PG_DURABLE (false: fsync and synchronous commit off, fast for tests; true: PostgreSQL's
+# durable defaults, for benchmarks that claim "stored before acknowledged"; takes effect at initdb,
+# so use a new FLEX_PG_DIR).
 set -euo pipefail
 
 PORT="${FLEX_PG_PORT:-55432}"
@@ -18,6 +21,7 @@ DIR="${FLEX_PG_DIR:-/tmp/flex-orchestrator-pg}"
 DB_USER="${FLEX_PG_USER:-orchestrator}"
 DB_PASSWORD="${FLEX_PG_PASSWORD:-orchestrator}"
 DATABASES="${FLEX_PG_DATABASES:-flex_it flex_cluster}"
+DURABLE="${FLEX_PG_DURABLE:-false}"
 FRESH=false
 [ "${1:-}" = "--fresh" ] && FRESH=true
 
@@ -67,10 +71,10 @@ port = $PORT
 unix_socket_directories = '$DIR'
 max_connections = 300
 shared_buffers = 128MB
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 CONF
+  if [ "$DURABLE" != "true" ]; then
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$DATA/postgresql.conf"
+  fi
 fi
 
 if as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
