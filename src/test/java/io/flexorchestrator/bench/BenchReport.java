@@ -11,6 +11,15 @@ final class BenchReport {
   private BenchReport() {
   }
 
+  /** The database the benchmark ran on, e.g. "H2 2.3.232" or "PostgreSQL 15.14". */
+  static String database(javax.sql.DataSource dataSource) {
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      return c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
+    } catch (java.sql.SQLException e) {
+      return "database unknown (" + e.getMessage() + ")";
+    }
+  }
+
   static void publish(String name, CharSequence report) {
     System.out.println("\n" + report);
     Path out = Path.of("target", "benchmarks", name + ".md");

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
@@ -40,8 +41,11 @@ import org.springframework.test.context.ActiveProfiles;
 class PacedBurstBenchmark {
 
   @LocalServerPort int port;
+  @Autowired javax.sql.DataSource dataSource;
   @Autowired HistoryService history;
   @Autowired RuntimeService runtime;
+  @Autowired ManagementService managementService;
+  @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
   @Test
   void pacedBurst() throws Exception {
@@ -89,9 +93,9 @@ class PacedBurstBenchmark {
     List<Instant> times = new ArrayList<>(created.values());
     times.sort(null);
     StringBuilder report = new StringBuilder();
-    report.append(String.format(Locale.ROOT, "Paced burst: %d CPUs, Java %s, max heap %d MiB, H2 in memory (it profile), pacing on%n%n",
+    report.append(String.format(Locale.ROOT, "Paced burst: %d CPUs, Java %s, max heap %d MiB, %s, pacing on%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-        Runtime.getRuntime().maxMemory() >> 20));
+        Runtime.getRuntime().maxMemory() >> 20, BenchReport.database(dataSource)));
     report.append("| conversations | sent in s | interactions | first after s | 20th after s | 100th after s | last after s | creates/s after the first | 429s | incidents | peak heap MiB | load avg before → after |\n");
     report.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     report.append(String.format(Locale.ROOT, "| %d | %.1f | %d | %s | %s | %s | %s | %.1f | %d | %d | %d | %.1f → %.1f |%n",
@@ -102,8 +106,28 @@ class PacedBurstBenchmark {
         rejected, incidents, peakHeap.get() >> 20, loadBefore, LoadGenerator.loadAverage()));
     BenchReport.publish("paced-burst", report);
     if (times.size() < n) {
-      throw new AssertionError("only " + times.size() + " of " + n + " interactions created");
+      Map<String, Instant> done = created;
+      List<String> missing = sent.keySet().stream().filter(ch -> !done.containsKey(ch)).toList();
+      throw new AssertionError("only " + times.size() + " of " + n + " interactions created; without: "
+          + missing.stream().limit(10).map(this::whereItIs).toList());
     }
+  }
+
+  /** Where a conversation's lifecycle stands: its activities, jobs and inbox rows. */
+  private String whereItIs(String conversation) {
+    var instance = runtime.createProcessInstanceQuery().processInstanceBusinessKey(conversation)
+        .processDefinitionKey("interaction-lifecycle").singleResult();
+    String inbox = jdbc.queryForList("SELECT event_type, status, attempts FROM webhook_inbox"
+        + " WHERE conversation_sid = ?", conversation).toString();
+    if (instance == null) {
+      return conversation + ": no running lifecycle (ended: " + history.createHistoricProcessInstanceQuery()
+          .processInstanceBusinessKey(conversation).count() + "), inbox " + inbox;
+    }
+    return conversation + ": at " + runtime.getActiveActivityIds(instance.getId()) + ", jobs "
+        + managementService.createJobQuery().processInstanceId(instance.getId()).list().stream()
+            .map(j -> j.getId() + " retries " + j.getRetries() + " due " + j.getDuedate() + " "
+                + j.getExceptionMessage()).toList()
+        + ", inbox " + inbox;
   }
 
   private static String after(Instant start, List<Instant> times, int nth) {

@@ -44,8 +44,8 @@ class PreEventBenchmark {
 
   @Test
   void preEventLatencyAndThroughput() throws Exception {
-    int seconds = Integer.getInteger("bench.seconds", 30);
-    int warmup = Integer.getInteger("bench.warmup-seconds", 15);
+    int seconds = Integer.getInteger("bench.seconds", 20);
+    int warmup = Integer.getInteger("bench.warmup-seconds", 10);
     String[] rates = System.getProperty("bench.rates", "200,1000").split(",");
     String target = System.getProperty("bench.target", "http://localhost:" + port);
     List<LoadGenerator.Prepared> mix = mix(target);

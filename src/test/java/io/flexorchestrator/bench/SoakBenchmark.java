@@ -41,22 +41,23 @@ import org.springframework.test.context.ActiveProfiles;
 class SoakBenchmark {
 
   @LocalServerPort int port;
+  @Autowired javax.sql.DataSource dataSource;
   @Autowired HistoryService history;
   @Autowired RuntimeService runtime;
   @Autowired JdbcTemplate jdbc;
 
   @Test
   void steadyLifecyclesKeepTheHeapFlat() throws Exception {
-    int minutes = Integer.getInteger("bench.soak-minutes", 10);
+    int minutes = Integer.getInteger("bench.soak-minutes", 3);
     int rate = Integer.getInteger("bench.soak-rate", 10);
     HttpJson sim = new HttpJson(port);
     Sandbox sandbox = new Sandbox(sim, history);
     sim.put("/sim/control/agents", Map.of("mode", "auto", "acceptAfterMs", 200, "wrapupAfterMs", 200,
         "completeAfterMs", 200));
     StringBuilder report = new StringBuilder();
-    report.append(String.format(Locale.ROOT, "Soak: %d min at %d lifecycles/s, %d CPUs, Java %s, max heap %d MiB, H2 in memory (it profile), pacing off%n%n",
+    report.append(String.format(Locale.ROOT, "Soak: %d min at %d lifecycles/s, %d CPUs, Java %s, max heap %d MiB, %s, pacing off%n%n",
         minutes, rate, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-        Runtime.getRuntime().maxMemory() >> 20));
+        Runtime.getRuntime().maxMemory() >> 20, BenchReport.database(dataSource)));
     report.append("| at s | sent | ended | running | inbox pending | heap used MiB | old gen after last GC MiB |\n");
     report.append("|---|---|---|---|---|---|---|\n");
 
