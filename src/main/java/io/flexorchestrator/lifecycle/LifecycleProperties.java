@@ -20,12 +20,13 @@ public record LifecycleProperties(
   }
 
   /**
-   * Half the cores, at least one, at most four. Applying competes with acknowledging for the CPU
+   * Half the cores, at least two, at most four. Applying competes with acknowledging for the CPU
    * (and, on PostgreSQL, for the database's backends): on 2 cores, 4 apply threads put the webhook
-   * acknowledgement's p99 at 1000/s to 160 ms, 1 or 2 threads kept it at 34–41 ms
-   * (docs/benchmarks.md). Events of one conversation are applied one at a time anyway.
+   * acknowledgement's p99 at 1000/s to 160 ms, 2 threads kept it at 34 ms, 1 at 41 ms with slower
+   * lifecycle starts (docs/benchmarks.md). Events of one conversation are applied one at a time
+   * anyway.
    */
   static int autoApplyThreads() {
-    return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    return Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
   }
 }

@@ -18,11 +18,11 @@ class LifecyclePropertiesTest {
   }
 
   @Test
-  void applyThreadsFollowTheCoresWithinOneToFour() {
+  void applyThreadsFollowTheCoresWithinTwoToFour() {
     int cores = Runtime.getRuntime().availableProcessors();
 
-    assertThat(LifecycleProperties.autoApplyThreads()).isBetween(1, 4)
-        .isEqualTo(cores >= 8 ? 4 : Math.max(1, cores / 2));
+    assertThat(LifecycleProperties.autoApplyThreads()).isBetween(2, 4)
+        .isEqualTo(cores >= 8 ? 4 : cores >= 6 ? 3 : 2);
   }
 
   @Test
