@@ -100,15 +100,28 @@ public class InboxProcessor implements DisposableBean {
     log.info("Inbox retention: removed {} settled rows and dedupe keys", removed);
   }
 
+  /**
+   * Applies the event, then, in the same thread, the conversation's next event that has not been
+   * tried yet and is not queued: one that found this event untried and stepped back
+   * ({@code WAIT_TURN}) would otherwise wait for the poller behind everything queued since.
+   */
   void process(long id) {
-    try {
-      apply(id);
-    } finally {
-      MDC.remove("conversationSid");
+    Long next = id;
+    while (next != null) {
+      long current = next;
+      try {
+        next = apply(current);
+      } finally {
+        MDC.remove("conversationSid");
+        if (current != id) {
+          inFlight.remove(current);
+        }
+      }
     }
   }
 
-  private void apply(long id) {
+  /** Applies one event; returns the conversation's next untried event to apply now, if any. */
+  private Long apply(long id) {
     ApplyOutcome outcome = null;
     RuntimeException failure = null;
     InboxEvent[] event = new InboxEvent[1];
@@ -145,11 +158,11 @@ public class InboxProcessor implements DisposableBean {
       }
     }
     if (event[0] == null && failure == null) {
-      return;
+      return null;
     }
     if (outcome == ApplyOutcome.WAIT_TURN) {
       inbox.deferBriefly(id, Duration.ofMillis(100));
-      return;
+      return null;
     }
     if (failure != null) {
       notApplied(id, event[0], failure.getClass().getSimpleName() + ": " + failure.getMessage());
@@ -158,14 +171,21 @@ public class InboxProcessor implements DisposableBean {
       }
     } else if (outcome.kind() == ApplyOutcome.Kind.NOT_YET) {
       notApplied(id, event[0], outcome.reason());
-    } else {
+    }
+    Long next = event[0] == null ? null
+        : inbox.nextUntried(event[0].conversationSid(), id).orElse(null);
+    if (next != null && !inFlight.add(next)) {
+      next = null; // queued or being applied by another thread: it goes its own way
+    }
+    if (failure == null && outcome.kind() != ApplyOutcome.Kind.NOT_YET) {
       meters.counter("orchestrator.inbox.settled", "outcome", outcome.kind().name().toLowerCase(),
           "event", event[0].eventType()).increment();
       if (outcome.kind() == ApplyOutcome.Kind.APPLIED) {
-        // what waited for this event may apply now
+        // what waited for this event may apply now (the next untried one is applied right here)
         inbox.pendingOf(event[0].conversationSid(), id).forEach(this::submit);
       }
     }
+    return next;
   }
 
   private void notApplied(long id, InboxEvent event, String reason) {

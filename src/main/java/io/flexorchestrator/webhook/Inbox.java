@@ -116,6 +116,16 @@ public class Inbox {
     return n != null && n > 0;
   }
 
+  /** The conversation's oldest pending event after {@code afterId} that has not been tried yet. */
+  public Optional<Long> nextUntried(String conversationSid, long afterId) {
+    if (conversationSid == null) {
+      return Optional.empty();
+    }
+    return jdbc.queryForList("SELECT id FROM webhook_inbox WHERE conversation_sid = ?"
+        + " AND status = 'PENDING' AND attempts = 0 AND id > ? ORDER BY id FETCH FIRST 1 ROWS ONLY",
+        Long.class, conversationSid, afterId).stream().findFirst();
+  }
+
   /** Puts the event back for a moment without counting an attempt. */
   public void deferBriefly(long id, Duration delay) {
     jdbc.update("UPDATE webhook_inbox SET next_attempt_at = ? WHERE id = ? AND status = 'PENDING'",
