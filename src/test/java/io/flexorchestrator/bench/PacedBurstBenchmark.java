@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,17 @@ class PacedBurstBenchmark {
     heap.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(
         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max), 0, 100,
         TimeUnit.MILLISECONDS);
+    // warm-up: a node that takes a burst has run lifecycles before (JIT, plans, caches); without it
+    // the first seconds measure a cold JVM compiling under full load
+    String[] warmUp = new String[30];
+    for (int i = 0; i < warmUp.length; i++) {
+      warmUp[i] = sandbox.inbound(Sandbox.newCustomer());
+    }
+    long warmDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (createdAt(warmUp).size() < warmUp.length && System.nanoTime() < warmDeadline) {
+      Thread.sleep(500);
+    }
+    Thread.sleep(3000); // the rate bucket refills, the warm-up's trailing webhooks settle
     double loadBefore = LoadGenerator.loadAverage();
 
     // open loop: message i is sent at i × (seconds / n), whatever the answers before it did
@@ -104,6 +116,17 @@ class PacedBurstBenchmark {
         times.size() < 2 ? 0 : (times.size() - 1) * 1000.0
             / Math.max(1, Duration.between(times.get(0), times.get(times.size() - 1)).toMillis()),
         rejected, incidents, peakHeap.get() >> 20, loadBefore, LoadGenerator.loadAverage()));
+    List<Map.Entry<String, Instant>> bySent = new ArrayList<>(sent.entrySet());
+    bySent.sort(Map.Entry.comparingByValue());
+    report.append("\nWhere the time went (seconds after the burst's start) for the 1st and the 20th customer to"
+        + " write:\n\n");
+    for (int nth : new int[] {1, 20}) {
+      if (bySent.size() >= nth) {
+        report.append("- ").append(nth).append(": ")
+            .append(timeline(start, bySent.get(nth - 1).getKey(), bySent.get(nth - 1).getValue()))
+            .append('\n');
+      }
+    }
     BenchReport.publish("paced-burst", report);
     if (times.size() < n) {
       Map<String, Instant> done = created;
@@ -111,6 +134,35 @@ class PacedBurstBenchmark {
       throw new AssertionError("only " + times.size() + " of " + n + " interactions created; without: "
           + missing.stream().limit(10).map(this::whereItIs).toList());
     }
+  }
+
+  /** Inbound answered, lifecycle started, and each step's start–end, from the history. */
+  private String timeline(Instant start, String conversation, Instant answered) {
+    StringBuilder line = new StringBuilder("inbound answered " + at(start, answered));
+    HistoricProcessInstance instance = history.createHistoricProcessInstanceQuery()
+        .processInstanceBusinessKey(conversation).processDefinitionKey("interaction-lifecycle")
+        .singleResult();
+    if (instance == null) {
+      return line.append(", no lifecycle").toString();
+    }
+    line.append(", lifecycle started ").append(at(start, instance.getStartTime().toInstant()))
+        .append(" (after ").append(history.createHistoricProcessInstanceQuery()
+            .processDefinitionKey("interaction-lifecycle").startedAfter(Date.from(start))
+            .startedBefore(instance.getStartTime()).count())
+        .append(" others)");
+    for (HistoricActivityInstance step : history.createHistoricActivityInstanceQuery()
+        .processInstanceId(instance.getId()).orderByHistoricActivityInstanceStartTime().asc().list()) {
+      if (step.getActivityType().endsWith("Task") || step.getActivityType().startsWith("intermediate")) {
+        line.append(", ").append(step.getActivityName()).append(' ')
+            .append(at(start, step.getStartTime().toInstant())).append('–')
+            .append(step.getEndTime() == null ? "…" : at(start, step.getEndTime().toInstant()));
+      }
+    }
+    return line.toString();
+  }
+
+  private static String at(Instant start, Instant when) {
+    return String.format(Locale.ROOT, "+%.2f", Duration.between(start, when).toMillis() / 1000.0);
   }
 
   /** Where a conversation's lifecycle stands: its activities, jobs and inbox rows. */
