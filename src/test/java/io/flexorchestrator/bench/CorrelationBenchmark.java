@@ -57,8 +57,7 @@ class CorrelationBenchmark {
         .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     int probes = Integer.getInteger("bench.probes", 200);
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-    String database = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()
-        + " " + c.getMetaData().getDatabaseProductVersion());
+    String database = BenchReport.database(dataSource);
     WebhookClient webhooks = new WebhookClient(port);
 
     line("Correlation benchmark: %d CPUs, Java %s, %s%n%n", Runtime.getRuntime().availableProcessors(),

@@ -38,7 +38,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -72,9 +74,9 @@ class LifecycleBenchmark {
   static final Pattern CONVERSATION = Pattern.compile("CH[0-9a-f]{32}");
 
   @LocalServerPort int port;
-  @Autowired javax.sql.DataSource dataSource;
+  @Autowired DataSource dataSource;
   @Autowired HistoryService history;
-  @Autowired org.camunda.bpm.engine.ManagementService management;
+  @Autowired ManagementService management;
   @Autowired TwilioGateway gateway;
 
   final StringBuilder report = new StringBuilder();

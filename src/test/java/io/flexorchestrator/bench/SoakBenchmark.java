@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ import org.springframework.test.context.ActiveProfiles;
 class SoakBenchmark {
 
   @LocalServerPort int port;
-  @Autowired javax.sql.DataSource dataSource;
+  @Autowired DataSource dataSource;
   @Autowired HistoryService history;
   @Autowired RuntimeService runtime;
   @Autowired JdbcTemplate jdbc;
