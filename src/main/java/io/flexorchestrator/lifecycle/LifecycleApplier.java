@@ -29,6 +29,9 @@ import org.springframework.stereotype.Component;
 public class LifecycleApplier {
 
   private static final Logger log = LoggerFactory.getLogger(LifecycleApplier.class);
+  /** The lifecycle variables a TaskRouter event is checked against before it is correlated. */
+  private static final List<String> EVENT_CHECK_VARIABLES = List.of("routingMode", "channelSid",
+      "routedTaskSid", "taskSid", HANDED_OVER_TASKS, AGENT_LEFT_TASK, EXTRA_AGENT_TASKS);
 
   private final RuntimeService runtime;
   private final LifecycleProperties properties;
@@ -125,14 +128,16 @@ public class LifecycleApplier {
     if (instance == null) {
       return ApplyOutcome.ignored("no running lifecycle for the conversation");
     }
-    boolean taskRouterMode = "taskrouter".equals(runtime.getVariable(instance, "routingMode"));
+    // one read of what the checks below look at, instead of one engine command per variable
+    Map<String, Object> lifecycle = runtime.getVariables(instance, EVENT_CHECK_VARIABLES);
+    boolean taskRouterMode = "taskrouter".equals(lifecycle.get("routingMode"));
     ApplyOutcome stale = taskRouterMode
-        ? staleForTaskRouterMode(instance, event) : staleForInteractionsMode(instance, event);
+        ? staleForTaskRouterMode(instance, lifecycle, event) : staleForInteractionsMode(lifecycle, event);
     if (stale != null) {
       return stale;
     }
     if (!taskRouterMode) {
-      ApplyOutcome operation = agentOperationEvent(instance, event);
+      ApplyOutcome operation = agentOperationEvent(instance, lifecycle, event);
       if (operation != null) {
         return operation;
       }
@@ -182,19 +187,20 @@ public class LifecycleApplier {
    * one fails ({@code releaseUnattendedInteraction}); an unparked task, once accepted, becomes the
    * task the lifecycle follows. Null = the lifecycle's usual handling.
    */
-  private ApplyOutcome agentOperationEvent(String id, InboxEvent event) {
+  private ApplyOutcome agentOperationEvent(String id, Map<String, Object> lifecycle, InboxEvent event) {
     String type = event.eventType();
     String task = event.taskSid();
-    List<String> handedOver = sids(runtime.getVariable(id, HANDED_OVER_TASKS));
+    Object currentTask = lifecycle.get("taskSid");
+    List<String> handedOver = sids(lifecycle.get(HANDED_OVER_TASKS));
     if (handedOver.contains(task)) {
       return ApplyOutcome.ignored("task handed over by a transfer or a park");
     }
     String transferId = event.param("orchestratorTransferId");
     boolean workflowTimeout = TaskRouterEventParser.isWorkflowTimeout(type,
         event.param("TaskCanceledReason"));
-    Object agentLeftTask = runtime.getVariable(id, AGENT_LEFT_TASK);
-    if (transferId != null && !task.equals(runtime.getVariable(id, "taskSid"))
-        && !sids(runtime.getVariable(id, EXTRA_AGENT_TASKS)).contains(task)) {
+    Object agentLeftTask = lifecycle.get(AGENT_LEFT_TASK);
+    List<String> extra = sids(lifecycle.get(EXTRA_AGENT_TASKS));
+    if (transferId != null && !task.equals(currentTask) && !extra.contains(task)) {
       ProcessInstance transfer = transfer(event.conversationSid(), transferId);
       if (transfer == null) {
         return ApplyOutcome.ignored("event of a transfer that is over");
@@ -214,9 +220,9 @@ public class LifecycleApplier {
             runtime.setVariable(id, "workerSid", event.param("WorkerSid"));
             runtime.removeVariable(id, AGENT_LEFT_TASK);
           } else {
-            List<String> extra = sids(runtime.getVariable(id, EXTRA_AGENT_TASKS));
-            extra.add(task);
-            runtime.setVariable(id, EXTRA_AGENT_TASKS, String.join(",", extra));
+            List<String> extraNow = sids(runtime.getVariable(id, EXTRA_AGENT_TASKS));
+            extraNow.add(task);
+            runtime.setVariable(id, EXTRA_AGENT_TASKS, String.join(",", extraNow));
           }
         }
         return outcome;
@@ -228,20 +234,19 @@ public class LifecycleApplier {
       return ApplyOutcome.ignored("transfer task event not used");
     }
     if (event.param("orchestratorParkId") != null && "reservation.accepted".equals(type)
-        && !task.equals(runtime.getVariable(id, "taskSid"))) {
+        && !task.equals(currentTask)) {
       runtime.setVariable(id, "taskSid", task);
       runtime.setVariable(id, "workerSid", event.param("WorkerSid"));
       return ApplyOutcome.applied("unparked task accepted: the lifecycle follows it");
     }
-    if ("task.wrapup".equals(type) && task.equals(runtime.getVariable(id, "taskSid"))
+    if ("task.wrapup".equals(type) && task.equals(currentTask)
         && !handedOver.isEmpty() && !waitsFor(id, TASK_WRAPUP)
         && waitsFor(id, TASK_COMPLETED)) {
       // a task taken over after the lifecycle recorded the first agent's wrapup
       return ApplyOutcome.ignored("wrapup already recorded for this interaction");
     }
-    List<String> extra = sids(runtime.getVariable(id, EXTRA_AGENT_TASKS));
     if (extra.isEmpty() && "task.completed".equals(type)
-        && task.equals(runtime.getVariable(id, "taskSid"))
+        && task.equals(currentTask)
         && !pendingTransfers(event.conversationSid()).isEmpty()) {
       handedOver.add(task);
       runtime.setVariable(id, HANDED_OVER_TASKS, String.join(",", handedOver));
@@ -260,7 +265,7 @@ public class LifecycleApplier {
       }
       return ApplyOutcome.ignored("a further agent left; the interaction goes on");
     }
-    if (task.equals(runtime.getVariable(id, "taskSid"))) {
+    if (task.equals(currentTask)) {
       if ("task.completed".equals(type)) {
         String next = extra.remove(0);
         runtime.setVariable(id, EXTRA_AGENT_TASKS, String.join(",", extra));
@@ -306,8 +311,8 @@ public class LifecycleApplier {
     return MessageWaits.waitsFor(runtime, instanceId, message);
   }
 
-  private ApplyOutcome staleForInteractionsMode(String instance, InboxEvent event) {
-    Object channelSid = runtime.getVariable(instance, "channelSid");
+  private ApplyOutcome staleForInteractionsMode(Map<String, Object> lifecycle, InboxEvent event) {
+    Object channelSid = lifecycle.get("channelSid");
     String eventChannel = event.param("flexInteractionChannelSid");
     if (channelSid == null) {
       return ApplyOutcome.notYet("the interaction is not created yet");
@@ -324,8 +329,9 @@ public class LifecycleApplier {
    * WorkflowTimeout boundary is subscribed); between a re-route and the new task's creation it may
    * be the new task's, so it waits.
    */
-  private ApplyOutcome staleForTaskRouterMode(String instance, InboxEvent event) {
-    Object routedTaskSid = runtime.getVariable(instance, "routedTaskSid");
+  private ApplyOutcome staleForTaskRouterMode(String instance, Map<String, Object> lifecycle,
+      InboxEvent event) {
+    Object routedTaskSid = lifecycle.get("routedTaskSid");
     if (routedTaskSid == null) {
       return ApplyOutcome.notYet("the task is not created yet");
     }
