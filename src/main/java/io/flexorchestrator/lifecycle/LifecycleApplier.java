@@ -132,7 +132,8 @@ public class LifecycleApplier {
     Map<String, Object> lifecycle = runtime.getVariables(instance, EVENT_CHECK_VARIABLES);
     boolean taskRouterMode = "taskrouter".equals(lifecycle.get("routingMode"));
     ApplyOutcome stale = taskRouterMode
-        ? staleForTaskRouterMode(instance, lifecycle, event) : staleForInteractionsMode(lifecycle, event);
+        ? staleForTaskRouterMode(instance, lifecycle, event)
+        : staleForInteractionsMode(lifecycle, event);
     if (stale != null) {
       return stale;
     }
@@ -187,7 +188,8 @@ public class LifecycleApplier {
    * one fails ({@code releaseUnattendedInteraction}); an unparked task, once accepted, becomes the
    * task the lifecycle follows. Null = the lifecycle's usual handling.
    */
-  private ApplyOutcome agentOperationEvent(String id, Map<String, Object> lifecycle, InboxEvent event) {
+  private ApplyOutcome agentOperationEvent(String id, Map<String, Object> lifecycle,
+      InboxEvent event) {
     String type = event.eventType();
     String task = event.taskSid();
     Object currentTask = lifecycle.get("taskSid");
@@ -220,6 +222,7 @@ public class LifecycleApplier {
             runtime.setVariable(id, "workerSid", event.param("WorkerSid"));
             runtime.removeVariable(id, AGENT_LEFT_TASK);
           } else {
+            // read again, not from the snapshot: the transfer's correlation ran in between
             List<String> extraNow = sids(runtime.getVariable(id, EXTRA_AGENT_TASKS));
             extraNow.add(task);
             runtime.setVariable(id, EXTRA_AGENT_TASKS, String.join(",", extraNow));
