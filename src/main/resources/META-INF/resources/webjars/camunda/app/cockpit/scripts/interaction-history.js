@@ -28,8 +28,13 @@ function duration(start, end) {
   return (h ? h + 'h ' : '') + (h || m ? m + 'm ' : '') + s + 's';
 }
 
+// local time as YYYY-MM-DD HH:MM:SS (Cockpit's footer names the time zone)
 function time(value) {
-  return value ? new Date(value).toLocaleString() : '';
+  if (!value) return '';
+  const d = new Date(value);
+  const two = (n) => String(n).padStart(2, '0');
+  return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' '
+    + two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());
 }
 
 function engine(api) {
@@ -67,14 +72,15 @@ async function load(get, state) {
 }
 
 function row(instance, vars, end) {
+  const nowrap = { style: 'white-space: nowrap' };
   return element('tr', {},
     element('td', {}, element('code', {}, instance.businessKey)),
-    element('td', {}, time(instance.startTime)),
-    element('td', {}, time(instance.endTime)),
-    element('td', {}, duration(instance.startTime, instance.endTime)),
+    element('td', nowrap, time(instance.startTime)),
+    element('td', nowrap, time(instance.endTime)),
+    element('td', nowrap, duration(instance.startTime, instance.endTime)),
     element('td', { title: end ? end.activityId : '' },
       end ? end.activityName || end.activityId : instance.state),
-    element('td', {}, element('strong', {}, vars.outcome || '')),
+    element('td', nowrap, element('strong', {}, vars.outcome || '')),
     element('td', {}, element('code', {}, vars.workerSid || '')),
     element('td', {}, element('code', {}, vars.interactionSid || '')),
     element('td', {}, element('small', {}, instance.processDefinitionKey + ':'
