@@ -26,9 +26,9 @@ import static org.springframework.security.web.util.matcher.AntPathRequestMatche
  * Who may call what. {@code /engine-rest} and {@code /api} take HTTP Basic with the operator
  * account (checked against Camunda's identity service, the same account as Cockpit), stateless, so
  * authentication comes before any CSRF rule. {@code /actuator} health, info and prometheus are
- * public, and Basic with the operator account there adds the health details. The Camunda web apps keep their own login, CSRF
- * filter and security headers. Webhooks carry Twilio signatures (checked in the webhook layer),
- * the sandbox simulator exists only in sandbox mode.
+ * public, and Basic with the operator account there adds the health details. The Camunda web apps
+ * keep their own login, CSRF filter and security headers. Webhooks carry Twilio signatures
+ * (checked in the webhook layer), the sandbox simulator exists only in sandbox mode.
  */
 @Configuration
 public class SecurityConfig {
