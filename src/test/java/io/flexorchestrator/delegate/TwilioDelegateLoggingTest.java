@@ -119,13 +119,12 @@ class TwilioDelegateLoggingTest {
     }
     assertThat(line).as(output.getOut()).isNotNull();
     assertThat(line.get("message").asText()).isEqualTo("calling Twilio for the test");
-    assertThat(line.get("conversationSid").asText()).isEqualTo("CH0123456789abcdef0123456789abcdef");
+    assertThat(line.get("conversationSid").asText())
+        .isEqualTo("CH0123456789abcdef0123456789abcdef");
   }
 
   private static void restoreTestLogging() throws Exception {
-    for (String property : List.of("CONSOLE_LOG_STRUCTURED_FORMAT", "LOG_CONSOLE_STRUCTURED_FORMAT")) {
-      System.clearProperty(property);
-    }
+    System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT");
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
     new ContextInitializer(context).autoConfig();

@@ -43,10 +43,12 @@ class InteractionHistoryPluginIT extends SandboxIT {
     assertThat(plugin.statusCode()).isEqualTo(200);
     assertThat(plugin.headers().firstValue("Content-Type")).hasValueSatisfying(
         type -> assertThat(type).contains("javascript"));
-    assertThat(plugin.body()).contains("pluginPoint: 'cockpit.route'", "pluginPoint: 'cockpit.navigation'");
+    assertThat(plugin.body())
+        .contains("pluginPoint: 'cockpit.route'", "pluginPoint: 'cockpit.navigation'");
 
     JsonNode finished = json(cockpit.get(ENGINE_API + query(plugin.body(), "FINISHED")
-        + "&processInstanceBusinessKeyLike=%25" + ch.substring(2) + "%25&firstResult=0&maxResults=51"));
+        + "&processInstanceBusinessKeyLike=%25" + ch.substring(2) + "%25"
+        + "&firstResult=0&maxResults=51"));
     assertThat(finished).hasSize(1);
     JsonNode instance = finished.get(0);
     assertThat(instance.get("businessKey").asText()).isEqualTo(ch);

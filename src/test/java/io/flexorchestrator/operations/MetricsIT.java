@@ -29,8 +29,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * What an operator's monitoring sees: one interaction runs to its end through the simulator and
  * {@code /actuator/prometheus} counts it (started, ended by outcome and mode) beside the webhook,
- * inbox (applied, dead-lettered), Twilio and incident metrics; {@code /actuator/health} shows the engine, job executor,
- * database and Twilio set-up components.
+ * inbox (applied, dead-lettered), Twilio and incident metrics; {@code /actuator/health} shows the
+ * engine, job executor, database and Twilio set-up components.
  */
 class MetricsIT extends SandboxIT {
 
@@ -69,7 +69,8 @@ class MetricsIT extends SandboxIT {
         .containsPattern("orchestrator_twilio_calls_seconds_count\\{[^}]*operation=\"create-interaction\"")
         .contains("# TYPE orchestrator_inbox_pending gauge", "# TYPE orchestrator_inbox_dead gauge",
             "# TYPE orchestrator_inbox_settled_total counter")
-        .containsPattern("(?m)^orchestrator_inbox_settled_total\\{event=\"task.completed\",outcome=\"applied\"} ");
+        .containsPattern("(?m)^orchestrator_inbox_settled_total"
+            + "\\{event=\"task.completed\",outcome=\"applied\"} ");
   }
 
   @Test
