@@ -4,7 +4,8 @@
 #                                          decision table) -> docs/images/<model>.png
 #   docs/render-models.sh --cockpit URL    also Cockpit (docs/images/cockpit-*.png) of an app running
 #                                          in sandbox mode at URL (e.g. http://localhost:8080) with
-#                                          a few interactions, one accepted and still running
+#                                          a few interactions, one accepted and still running and
+#                                          some finished (the "Interaction history" plugin)
 # Needs Node 18+ and Chromium (Debian: apt-get install -y chromium; CHROMIUM=/path to use another
 # binary). The npm packages (bpmn-js, dmn-js, playwright-core) go to a throwaway directory.
 set -euo pipefail

@@ -1,6 +1,7 @@
 // Screenshots of Cockpit for docs/images/cockpit-*.png, against a running app in sandbox mode
 // with some interactions (README "Two-minute sandbox demo"), one of them accepted by an agent and
-// still running (Cockpit CE shows running instances only). docs/render-models.sh --cockpit URL runs it:
+// still running, a few finished (the "Interaction history" plugin lists those; Cockpit CE itself
+// shows running instances only). docs/render-models.sh --cockpit URL runs it:
 //   node cockpit.mjs <base URL, e.g. http://localhost:8080> <output dir>
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -65,4 +66,21 @@ if (vars.taskSid) {
 await page.setViewportSize({ width: 1600, height: 1350 });
 await shot(`#/process-instance/${instance.id}/runtime?tab=variables-tab`, 'cockpit-process-instance.png',
   '.djs-container', true);
+// the plugin: finished interactions, newest first, and one of them found by its business key
+await page.setViewportSize({ width: 1600, height: 720 });
+await shot('#/interaction-history', 'cockpit-interaction-history.png', 'td code');
+// (the latest that reached an agent)
+let finished;
+for (const candidate of await rest('/history/process-instance?processDefinitionKey=interaction-lifecycle'
+  + '&finished=true&sortBy=endTime&sortOrder=desc&maxResults=20')) {
+  const worker = await rest(`/history/variable-instance?variableName=workerSid&processInstanceId=${candidate.id}`);
+  if (worker.length) { finished = candidate; break; }
+}
+if (finished) {
+  await page.setViewportSize({ width: 1600, height: 380 });
+  await page.fill('.interaction-history input', finished.businessKey.slice(0, 12));
+  await page.click('.interaction-history button[type=submit]');
+  await page.waitForTimeout(2000);
+  await page.screenshot({ path: join(out, 'cockpit-interaction-history-filtered.png') });
+}
 await browser.close();

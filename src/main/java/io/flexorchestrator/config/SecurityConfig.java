@@ -25,9 +25,10 @@ import static org.springframework.security.web.util.matcher.AntPathRequestMatche
 /**
  * Who may call what. {@code /engine-rest} and {@code /api} take HTTP Basic with the operator
  * account (checked against Camunda's identity service, the same account as Cockpit), stateless, so
- * authentication comes before any CSRF rule. The Camunda web apps keep their own login, CSRF
- * filter and security headers. Webhooks carry Twilio signatures (checked in the webhook layer),
- * the sandbox simulator exists only in sandbox mode.
+ * authentication comes before any CSRF rule. {@code /actuator} health, info and prometheus are
+ * public, and Basic with the operator account there adds the health details. The Camunda web apps
+ * keep their own login, CSRF filter and security headers. Webhooks carry Twilio signatures
+ * (checked in the webhook layer), the sandbox simulator exists only in sandbox mode.
  */
 @Configuration
 public class SecurityConfig {
@@ -48,13 +49,27 @@ public class SecurityConfig {
 
   @Bean
   @Order(2)
-  SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
-    // the web apps under /camunda bring their own authentication, CSRF and header filters
-    return http.authorizeHttpRequests(auth -> auth
+  SecurityFilterChain actuator(HttpSecurity http, AuthenticationEntryPoint jsonEntryPoint)
+      throws Exception {
+    // health, info and the scrape are public; Basic is optional here and only makes the health
+    // endpoint show its details (show-details: when-authorized needs an authenticated request)
+    return http.securityMatcher(antMatcher("/actuator/**"))
+        .authorizeHttpRequests(auth -> auth
             .requestMatchers(antMatcher("/actuator/health/**"), antMatcher("/actuator/health"),
                 antMatcher("/actuator/info"), antMatcher("/actuator/prometheus")).permitAll()
-            .requestMatchers(antMatcher("/actuator/**")).denyAll()
-            .anyRequest().permitAll())
+            .anyRequest().denyAll())
+        .httpBasic(basic -> basic.authenticationEntryPoint(jsonEntryPoint))
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .requestCache(cache -> cache.disable())
+        .csrf(csrf -> csrf.disable())
+        .build();
+  }
+
+  @Bean
+  @Order(3)
+  SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
+    // the web apps under /camunda bring their own authentication, CSRF and header filters
+    return http.authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
         .csrf(csrf -> csrf.disable())
         .headers(headers -> headers.disable())
         .requestCache(cache -> cache.disable())

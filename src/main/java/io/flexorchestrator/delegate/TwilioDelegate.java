@@ -36,6 +36,8 @@ public abstract class TwilioDelegate implements JavaDelegate {
   @Override
   public final void execute(DelegateExecution execution) {
     String conversationSid = execution.getBusinessKey();
+    // an inbox apply may run this synchronously with its own conversationSid in the MDC: restore it
+    String previous = MDC.get("conversationSid");
     MDC.put("conversationSid", conversationSid);
     Timer.Sample sample = Timer.start(meters);
     String outcome = "ok";
@@ -51,7 +53,11 @@ public abstract class TwilioDelegate implements JavaDelegate {
       sample.stop(Timer.builder("orchestrator.twilio.calls")
           .description("Twilio actions of the lifecycle, by operation and outcome")
           .tag("operation", operation()).tag("outcome", outcome).register(meters));
-      MDC.remove("conversationSid");
+      if (previous == null) {
+        MDC.remove("conversationSid");
+      } else {
+        MDC.put("conversationSid", previous);
+      }
     }
   }
 

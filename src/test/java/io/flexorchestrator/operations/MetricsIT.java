@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flexorchestrator.lifecycle.LifecycleMessages;
 import io.flexorchestrator.support.HttpJson;
 import io.flexorchestrator.support.Sandbox;
 import io.flexorchestrator.support.SandboxIT;
@@ -11,22 +12,31 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RuntimeService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * What an operator's monitoring sees: one interaction runs to its end through the simulator and
  * {@code /actuator/prometheus} counts it (started, ended by outcome and mode) beside the webhook,
- * inbox, Twilio and incident metrics; {@code /actuator/health} shows the engine, job executor,
- * database and Twilio set-up components.
+ * inbox (applied, dead-lettered), Twilio and incident metrics; {@code /actuator/health} shows the
+ * engine, job executor, database and Twilio set-up components.
  */
 class MetricsIT extends SandboxIT {
 
   @Autowired HistoryService history;
+  @Autowired RuntimeService runtime;
+  @Autowired JdbcTemplate jdbc;
 
   @Test
   void anInteractionIsCountedFromStartToItsOutcome() {
@@ -34,6 +44,7 @@ class MetricsIT extends SandboxIT {
     double startedBefore = value(scrape(), "orchestrator_interactions_started_total", "");
     double completedBefore = value(scrape(), "orchestrator_interactions_ended_total",
         "mode=\"interactions\",outcome=\"completed\"");
+    double appliedBefore = value(scrape(), "orchestrator_inbox_settled_total", "outcome=\"applied\"");
 
     sandbox.agents("auto");
     String ch = sandbox.inbound(Sandbox.newCustomer());
@@ -45,6 +56,9 @@ class MetricsIT extends SandboxIT {
           .isGreaterThanOrEqualTo(startedBefore + 1);
       assertThat(value(metrics, "orchestrator_interactions_ended_total",
           "mode=\"interactions\",outcome=\"completed\"")).isEqualTo(completedBefore + 1);
+      // its webhook events (the task's among them) went through the inbox and were applied
+      assertThat(value(metrics, "orchestrator_inbox_settled_total", "outcome=\"applied\""))
+          .isGreaterThanOrEqualTo(appliedBefore + 2);
     });
     String metrics = scrape();
     assertThat(metrics)
@@ -53,7 +67,42 @@ class MetricsIT extends SandboxIT {
         .containsPattern("orchestrator_incidents_open\\{[^}]*process=\"interaction-lifecycle\"[^}]*} ")
         .containsPattern("orchestrator_webhooks_seconds_count\\{[^}]*event=\"task.completed\"")
         .containsPattern("orchestrator_twilio_calls_seconds_count\\{[^}]*operation=\"create-interaction\"")
-        .containsPattern("orchestrator_inbox_");
+        .contains("# TYPE orchestrator_inbox_pending gauge", "# TYPE orchestrator_inbox_dead gauge",
+            "# TYPE orchestrator_inbox_settled_total counter")
+        .containsPattern("(?m)^orchestrator_inbox_settled_total"
+            + "\\{event=\"task.completed\",outcome=\"applied\"} ");
+  }
+
+  @Test
+  void aDeadLetteredEventIsCounted() {
+    String ch = "CH" + UUID.randomUUID().toString().replace("-", "");
+    double countedBefore = value(scrape(), "orchestrator_inbox_dead_lettered_total", "");
+    // as DeadLetterIT: a lifecycle waiting for its agent without an interaction, which therefore
+    // never takes the reservation event; backdated past the time limit, the event is dead-lettered
+    String instance = runtime.createProcessInstanceByKey(LifecycleMessages.PROCESS_KEY)
+        .businessKey(ch).setVariable("conversationSid", ch).setVariable("retryCycle", "R1/PT1H")
+        .startBeforeActivity("gateway-wait-for-agent").execute().getId();
+    Map<String, String> accepted = new LinkedHashMap<>();
+    accepted.put("EventType", "reservation.accepted");
+    accepted.put("TaskSid", "WT" + ch.substring(2));
+    accepted.put("ReservationSid", "WR" + ch.substring(2));
+    accepted.put("WorkerSid", "WK" + ch.substring(2));
+    accepted.put("TaskAttributes", "{\"conversationSid\":\"" + ch + "\"}");
+    accepted.put("Timestamp", "1763770000");
+    assertThat(webhooks().post("/webhooks/taskrouter", accepted).statusCode()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+        "SELECT attempts FROM webhook_inbox WHERE conversation_sid = ?", Integer.class, ch) >= 1);
+    jdbc.update("UPDATE webhook_inbox SET received_at = ? WHERE conversation_sid = ?",
+        Timestamp.from(Instant.now().minus(Duration.ofHours(1))), ch);
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      String metrics = scrape();
+      assertThat(metrics).contains("# TYPE orchestrator_inbox_dead_lettered_total counter");
+      assertThat(value(metrics, "orchestrator_inbox_dead_lettered_total", ""))
+          .isEqualTo(countedBefore + 1);
+      assertThat(value(metrics, "orchestrator_inbox_dead", "")).isGreaterThanOrEqualTo(1);
+    });
+    runtime.deleteProcessInstance(instance, "test over");
   }
 
   @Test
