@@ -74,6 +74,7 @@ class GracefulShutdownIT {
     AtomicBoolean stop = new AtomicBoolean();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> notOk = new ConcurrentLinkedQueue<>();
     AtomicInteger refused = new AtomicInteger();
     WebhookClient webhooks = new WebhookClient(port);
     List<Thread> load = new ArrayList<>();
@@ -93,6 +94,9 @@ class GracefulShutdownIT {
             HttpResponse<String> response = webhooks.post("/webhooks/conversations", params,
                 webhooks.sign("/webhooks/conversations", params), "tok-" + params.get("MessageSid"));
             statuses.add(response.statusCode());
+            if (response.statusCode() != 200) {
+              notOk.add(response.statusCode() + " " + response.headers().map() + " " + response.body());
+            }
             if (response.statusCode() / 100 == 2) {
               acknowledged.add(ch);
             }
@@ -121,7 +125,7 @@ class GracefulShutdownIT {
     assertThat(log).contains("Commencing graceful shutdown").contains("Graceful shutdown complete")
         .contains("Job executor stopped gracefully");
     assertThat(log).doesNotContain("Exception in thread");
-    assertThat(statuses).as("answers to webhooks: never an error while shutting down")
+    assertThat(statuses).as("answers to webhooks: never an error while shutting down: " + notOk)
         .allMatch(status -> status == 200);
 
     // right after the exit: every acknowledged webhook is stored
