@@ -1,6 +1,9 @@
 package io.flexorchestrator.checkup;
 
 import java.util.Arrays;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -12,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * At start-up: {@code --setup} configures Twilio (see {@link TwilioSetup#apply}), prints what it
- * changed and exits (status 0 when every check passes, 1 otherwise). Otherwise the set-up checks run
+ * changed and exits (status 0 when every required check passes, 1 otherwise); in that mode the job
+ * executor never starts ({@link SetupModeEnvironmentPostProcessor}). Otherwise the set-up checks run
  * once and each failure is logged as a clear warning; the app starts anyway (health says DOWN).
  */
 @Component
@@ -22,10 +26,12 @@ public class SetupOnStartup {
 
   private final TwilioSetup setup;
   private final ApplicationArguments arguments;
+  private final ProcessEngine engine;
 
-  public SetupOnStartup(TwilioSetup setup, ApplicationArguments arguments) {
+  public SetupOnStartup(TwilioSetup setup, ApplicationArguments arguments, ProcessEngine engine) {
     this.setup = setup;
     this.arguments = arguments;
+    this.engine = engine;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -53,6 +59,14 @@ public class SetupOnStartup {
     }
   }
 
+  private boolean jobExecutorActive() {
+    if (engine.getProcessEngineConfiguration() instanceof ProcessEngineConfigurationImpl impl) {
+      JobExecutor executor = impl.getJobExecutor();
+      return executor != null && executor.isActive();
+    }
+    return false;
+  }
+
   private void runSetupAndExit(ConfigurableApplicationContext context) {
     int status;
     try {
@@ -62,6 +76,7 @@ public class SetupOnStartup {
       ((java.util.List<?>) answer.get("changed")).forEach(c -> System.out.println("  - " + c));
       ((java.util.List<?>) answer.get("errors")).forEach(c -> System.out.println("  ERROR " + c));
       ((java.util.List<?>) answer.get("checks")).forEach(c -> System.out.println("  check " + c));
+      System.out.println("  job executor " + (jobExecutorActive() ? "active" : "not started"));
       status = Boolean.TRUE.equals(answer.get("ok")) ? 0 : 1;
     } catch (RuntimeException e) {
       System.out.println("flex-orchestrator setup failed: " + e.getMessage());
