@@ -15,6 +15,7 @@ import io.flexorchestrator.twilio.TwilioGateway;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +37,10 @@ import org.springframework.stereotype.Component;
  *       open task exists: after the grace period, routed to Flex (a new lifecycle, through the
  *       inbox, exactly as the missed message would have) or closed with the closing text, by
  *       {@code orchestrator.checkup.orphan-policy};
- *   <li><b>no close timers</b> on a channel that is not long-lived — set them (routing settings).
+ *   <li><b>no close timers</b> on a channel that is not long-lived — set them (routing settings);
+ *   <li><b>an interaction channel</b> the stale-channel step's window of ended lifecycles does not
+ *       cover — the lifecycle ended before the look-back, or there never was one (the channel of
+ *       its latest ended task, once the orphan is closed) — is handed to that step.
  * </ul>
  */
 @Component("checkupSweepConversations")
@@ -130,6 +134,9 @@ public class SweepConversationsDelegate extends CheckupStep {
         .orderByProcessInstanceStartTime().desc().listPage(0, 1);
     Instant endedAt = past.isEmpty() || past.get(0).getEndTime() == null ? null
         : past.get(0).getEndTime().toInstant();
+    if (endedAt != null && endedAt.isBefore(report.startedAt().minus(properties.getChannelLookback()))) {
+      channelOfOldLifecycle(sid, past.get(0).getId(), report);
+    }
     Message last = lastMessage(client, sid);
     boolean orphan;
     if (past.isEmpty()) {
@@ -157,8 +164,9 @@ public class SweepConversationsDelegate extends CheckupStep {
           conversation.getState().toString());
       return;
     }
-    List<Task> open = tasks(client, flex.workspaceSid(), "conversationSid == \"" + sid + "\"",
-        OPEN_TASK_STATUSES);
+    List<Task> tasks = tasks(client, flex.workspaceSid(), "conversationSid == \"" + sid + "\"", null);
+    List<Task> open = tasks.stream().filter(t ->
+        OPEN_TASK_STATUSES.contains(String.valueOf(t.getAssignmentStatus()).toLowerCase())).toList();
     if (!open.isEmpty()) {
       report.add("orphans", sid, "skipped", "an open task exists: " + open.get(0).getSid()
           + " (" + open.get(0).getAssignmentStatus() + ")").put("state", conversation.getState().toString());
@@ -181,12 +189,42 @@ public class SweepConversationsDelegate extends CheckupStep {
               + " checkup; waiting for it to start");
     } else {
       close(client, conversation);
+      channelOfEndedTask(sid, tasks, report);
       item = report.add("orphans", sid, "closed", "no lifecycle and no open task: closing message"
           + " sent and the conversation closed");
     }
     item.put("state", conversation.getState().toString());
     item.put("lastActivityAt", lastActivity.toString());
     log.info("Checkup: orphan conversation {} {}", sid, item.get("action"));
+  }
+
+  private void channelOfOldLifecycle(String conversationSid, String processInstanceId,
+      CheckupReport report) {
+    Map<String, Object> variables = new HashMap<>();
+    history.createHistoricVariableInstanceQuery().processInstanceId(processInstanceId)
+        .variableNameIn("interactionSid", "channelSid", "channelClosedAt", "longLived", "outcome")
+        .list().forEach(v -> variables.put(v.getName(), v.getValue()));
+    if (variables.get("interactionSid") != null && variables.get("channelSid") != null
+        && variables.get("channelClosedAt") == null) {
+      report.addChannelCandidate(CloseStaleChannelsDelegate.candidate(conversationSid,
+          (String) variables.get("interactionSid"), (String) variables.get("channelSid"),
+          Boolean.TRUE.equals(variables.get("longLived")), variables.get("outcome")));
+    }
+  }
+
+  /** A conversation without a lifecycle: the interaction channel of its latest task, if any. */
+  private static void channelOfEndedTask(String conversationSid, List<Task> tasks,
+      CheckupReport report) {
+    for (Task task : tasks) {
+      Map<String, Object> attributes = json(task.getAttributes());
+      if (attributes.get("flexInteractionSid") != null
+          && attributes.get("flexInteractionChannelSid") != null) {
+        report.addChannelCandidate(CloseStaleChannelsDelegate.candidate(conversationSid,
+            attributes.get("flexInteractionSid").toString(),
+            attributes.get("flexInteractionChannelSid").toString(), false, null));
+        return;
+      }
+    }
   }
 
   private void close(TwilioRestClient client, Conversation conversation) {
