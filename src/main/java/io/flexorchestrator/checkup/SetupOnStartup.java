@@ -1,11 +1,10 @@
 package io.flexorchestrator.checkup;
 
 import java.util.Arrays;
-import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -26,12 +25,13 @@ public class SetupOnStartup {
 
   private final TwilioSetup setup;
   private final ApplicationArguments arguments;
-  private final ProcessEngine engine;
+  private final ObjectProvider<JobExecutor> jobExecutor;
 
-  public SetupOnStartup(TwilioSetup setup, ApplicationArguments arguments, ProcessEngine engine) {
+  public SetupOnStartup(TwilioSetup setup, ApplicationArguments arguments,
+      ObjectProvider<JobExecutor> jobExecutor) {
     this.setup = setup;
     this.arguments = arguments;
-    this.engine = engine;
+    this.jobExecutor = jobExecutor;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -59,12 +59,13 @@ public class SetupOnStartup {
     }
   }
 
-  private boolean jobExecutorActive() {
-    if (engine.getProcessEngineConfiguration() instanceof ProcessEngineConfigurationImpl impl) {
-      JobExecutor executor = impl.getJobExecutor();
-      return executor != null && executor.isActive();
-    }
-    return false;
+  /**
+   * Without a job executor bean nothing can run a job; with one, Camunda starts it on the same
+   * ready event that runs the set-up (in no fixed order), so jobs could run during the set-up.
+   */
+  private String jobExecutorState() {
+    JobExecutor executor = jobExecutor.getIfAvailable();
+    return executor == null ? "disabled" : executor.isActive() ? "active" : "enabled (starts when the app is ready)";
   }
 
   private void runSetupAndExit(ConfigurableApplicationContext context) {
@@ -76,7 +77,7 @@ public class SetupOnStartup {
       ((java.util.List<?>) answer.get("changed")).forEach(c -> System.out.println("  - " + c));
       ((java.util.List<?>) answer.get("errors")).forEach(c -> System.out.println("  ERROR " + c));
       ((java.util.List<?>) answer.get("checks")).forEach(c -> System.out.println("  check " + c));
-      System.out.println("  job executor " + (jobExecutorActive() ? "active" : "not started"));
+      System.out.println("  job executor " + jobExecutorState());
       status = Boolean.TRUE.equals(answer.get("ok")) ? 0 : 1;
     } catch (RuntimeException e) {
       System.out.println("flex-orchestrator setup failed: " + e.getMessage());

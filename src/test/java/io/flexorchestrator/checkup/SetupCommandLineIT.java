@@ -56,7 +56,7 @@ class SetupCommandLineIT extends SandboxIT {
       assertThat(output).contains("flex-orchestrator setup: changed:")
           .contains("Event Callback URL set to " + child + "/webhooks/taskrouter")
           .contains("Flex Chat Service webhooks set")
-          .contains("job executor not started");
+          .contains("job executor disabled");
       assertThat(sim().get("/sim/control/account").json().get("eventCallbackUrl").asText())
           .isEqualTo(child + "/webhooks/taskrouter");
     } finally {
