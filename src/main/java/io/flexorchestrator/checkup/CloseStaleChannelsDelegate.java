@@ -27,8 +27,7 @@ import org.springframework.stereotype.Component;
  * cleans those up later). One page per job ({@code moreChannels}): first the lifecycles that ended
  * within the look-back and longer ago than the channel grace period, by id after the last one seen
  * ({@code channelAfterId}); then the channels the conversation sweep found outside that window
- * (conversations whose lifecycle ended before it, or that never had one: the channel of their
- * latest ended task), {@code channelSource} = {@code sweep}. A channel that is still active with
+ * (open conversations whose lifecycle ended before it), {@code channelSource} = {@code sweep}. A channel that is still active with
  * only the customer in it and no pending invite is closed through the Interaction Channels
  * subresource ({@code inactive} with routing closed when the lifecycle was long-lived). Skipped
  * while the conversation has a running lifecycle (closing would close its conversation).

@@ -38,9 +38,9 @@ import org.springframework.stereotype.Component;
  *       inbox, exactly as the missed message would have) or closed with the closing text, by
  *       {@code orchestrator.checkup.orphan-policy};
  *   <li><b>no close timers</b> on a channel that is not long-lived — set them (routing settings);
- *   <li><b>an interaction channel</b> the stale-channel step's window of ended lifecycles does not
- *       cover — the lifecycle ended before the look-back, or there never was one (the channel of
- *       its latest ended task, once the orphan is closed) — is handed to that step.
+ *   <li><b>an interaction channel</b> left by a lifecycle that ended before the stale-channel
+ *       step's look-back (that step's own pages never reach it) is handed to that step. (An orphan
+ *       needs no such hand-over: closing it closes its channels, routing it gives it a lifecycle.)
  * </ul>
  */
 @Component("checkupSweepConversations")
@@ -164,9 +164,8 @@ public class SweepConversationsDelegate extends CheckupStep {
           conversation.getState().toString());
       return;
     }
-    List<Task> tasks = tasks(client, flex.workspaceSid(), "conversationSid == \"" + sid + "\"", null);
-    List<Task> open = tasks.stream().filter(t ->
-        OPEN_TASK_STATUSES.contains(String.valueOf(t.getAssignmentStatus()).toLowerCase())).toList();
+    List<Task> open = tasks(client, flex.workspaceSid(), "conversationSid == \"" + sid + "\"",
+        OPEN_TASK_STATUSES);
     if (!open.isEmpty()) {
       report.add("orphans", sid, "skipped", "an open task exists: " + open.get(0).getSid()
           + " (" + open.get(0).getAssignmentStatus() + ")").put("state", conversation.getState().toString());
@@ -189,7 +188,6 @@ public class SweepConversationsDelegate extends CheckupStep {
               + " checkup; waiting for it to start");
     } else {
       close(client, conversation);
-      channelOfEndedTask(sid, tasks, report);
       item = report.add("orphans", sid, "closed", "no lifecycle and no open task: closing message"
           + " sent and the conversation closed");
     }
@@ -209,21 +207,6 @@ public class SweepConversationsDelegate extends CheckupStep {
       report.addChannelCandidate(CloseStaleChannelsDelegate.candidate(conversationSid,
           (String) variables.get("interactionSid"), (String) variables.get("channelSid"),
           Boolean.TRUE.equals(variables.get("longLived")), variables.get("outcome")));
-    }
-  }
-
-  /** A conversation without a lifecycle: the interaction channel of its latest task, if any. */
-  private static void channelOfEndedTask(String conversationSid, List<Task> tasks,
-      CheckupReport report) {
-    for (Task task : tasks) {
-      Map<String, Object> attributes = json(task.getAttributes());
-      if (attributes.get("flexInteractionSid") != null
-          && attributes.get("flexInteractionChannelSid") != null) {
-        report.addChannelCandidate(CloseStaleChannelsDelegate.candidate(conversationSid,
-            attributes.get("flexInteractionSid").toString(),
-            attributes.get("flexInteractionChannelSid").toString(), false, null));
-        return;
-      }
     }
   }
 
