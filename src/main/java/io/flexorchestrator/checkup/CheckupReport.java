@@ -32,6 +32,7 @@ public final class CheckupReport {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   /** Items kept per section; the counts stay exact beyond it. */
   private static final int MAX_ITEMS = 2000;
+  private static final String CANDIDATES = "channelCandidates";
 
   private final Map<String, Object> data;
 
@@ -116,6 +117,40 @@ public final class CheckupReport {
     return item;
   }
 
+  /** When the run started: fixes the stale-channel window for every step of the run. */
+  public Instant startedAt() {
+    return Instant.parse(String.valueOf(data.get("startedAt")));
+  }
+
+  /**
+   * An interaction channel the conversation sweep found outside the ended-lifecycles window, for
+   * the stale-channel step: {@code conversationSid, interactionSid, channelSid, longLived, outcome}.
+   * Kept in the report until that step takes it (not part of the published report).
+   */
+  @SuppressWarnings("unchecked")
+  public void addChannelCandidate(Map<String, Object> candidate) {
+    ((List<Object>) data.computeIfAbsent(CANDIDATES, k -> new ArrayList<>())).add(candidate);
+  }
+
+  @SuppressWarnings("unchecked")
+  public int channelCandidates() {
+    return ((List<Object>) data.getOrDefault(CANDIDATES, List.of())).size();
+  }
+
+  /** Removes and returns up to {@code max} channel candidates. */
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Object>> takeChannelCandidates(int max) {
+    List<Map<String, Object>> all = (List<Map<String, Object>>) data.getOrDefault(CANDIDATES, List.of());
+    List<Map<String, Object>> taken = new ArrayList<>(all.subList(0, Math.min(max, all.size())));
+    List<Map<String, Object>> rest = new ArrayList<>(all.subList(taken.size(), all.size()));
+    if (rest.isEmpty()) {
+      data.remove(CANDIDATES);
+    } else {
+      data.put(CANDIDATES, rest);
+    }
+    return taken;
+  }
+
   /** Number of actions taken so far (routed, closed, replayed, set). */
   @SuppressWarnings("unchecked")
   public int actions() {
@@ -153,6 +188,7 @@ public final class CheckupReport {
     summary.put("skipped", skipped);
     summary.put("failed", failed);
     data.put("summary", summary);
+    data.remove(CANDIDATES);
     data.put("finishedAt", Instant.now().toString());
     return summary;
   }

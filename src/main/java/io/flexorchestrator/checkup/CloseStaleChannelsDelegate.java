@@ -24,63 +24,108 @@ import org.springframework.stereotype.Component;
 /**
  * Interaction channels left active after their lifecycle ended without closing them (typically
  * {@code task.deleted}, which keeps the channel on purpose — the System Checkup of the Flex docs
- * cleans those up later): lifecycles that ended within the look-back, longer ago than the channel
- * grace period, with an interaction channel and no {@code channelClosedAt}. A channel that is still
- * active with only the customer in it and no pending invite is closed through the Interaction
- * Channels subresource ({@code inactive} with routing closed when the lifecycle was long-lived).
- * Skipped while the conversation has a running lifecycle (closing would close its conversation).
+ * cleans those up later). One page per job ({@code moreChannels}): first the lifecycles that ended
+ * within the look-back and longer ago than the channel grace period, by id after the last one seen
+ * ({@code channelAfterId}); then the channels the conversation sweep found outside that window
+ * (open conversations whose lifecycle ended before it), {@code channelSource} = {@code sweep}. A channel that is still active with
+ * only the customer in it and no pending invite is closed through the Interaction Channels
+ * subresource ({@code inactive} with routing closed when the lifecycle was long-lived). Skipped
+ * while the conversation has a running lifecycle (closing would close its conversation).
  */
 @Component("checkupCloseStaleChannels")
 public class CloseStaleChannelsDelegate extends CheckupStep {
 
   private static final Logger log = LoggerFactory.getLogger(CloseStaleChannelsDelegate.class);
   private static final List<String> PENDING = List.of("pending", "reserved", "assigned", "wrapping");
-  private static final int MAX_CANDIDATES = 1000;
+  static final String FROM_SWEEP = "sweep";
 
   private final HistoryService history;
   private final RuntimeService runtime;
+  private final InstancePages pages;
 
   public CloseStaleChannelsDelegate(TwilioGateway gateway, TwilioPacer pacer,
-      CheckupProperties properties, HistoryService history, RuntimeService runtime) {
+      CheckupProperties properties, HistoryService history, RuntimeService runtime,
+      InstancePages pages) {
     super(gateway, pacer, properties);
     this.history = history;
     this.runtime = runtime;
+    this.pages = pages;
   }
 
   @Override
   void run(DelegateExecution execution, TwilioRestClient client, CheckupReport report) {
-    Instant now = Instant.now();
-    List<HistoricProcessInstance> ended = history.createHistoricProcessInstanceQuery()
-        .processDefinitionKey(LifecycleMessages.PROCESS_KEY).finished()
-        .finishedAfter(Date.from(now.minus(properties.getChannelLookback())))
-        .finishedBefore(Date.from(now.minus(properties.getChannelGrace())))
-        .orderByProcessInstanceEndTime().desc().listPage(0, MAX_CANDIDATES);
-    int scanned = 0;
-    for (HistoricProcessInstance instance : ended) {
-      Map<String, Object> variables = variables(instance.getId());
-      String interactionSid = (String) variables.get("interactionSid");
-      String channelSid = (String) variables.get("channelSid");
-      if (interactionSid == null || channelSid == null || variables.get("channelClosedAt") != null) {
-        continue;
-      }
-      String conversationSid = instance.getBusinessKey();
-      if (runtime.createProcessInstanceQuery().processDefinitionKey(LifecycleMessages.PROCESS_KEY)
-          .processInstanceBusinessKey(conversationSid).count() > 0) {
-        continue;
-      }
-      scanned++;
-      try {
-        check(client, conversationSid, interactionSid, channelSid,
-            Boolean.TRUE.equals(variables.get("longLived")), variables.get("outcome"), report);
-      } catch (RuntimeException e) {
-        if (TwilioErrors.isRetryable(e)) {
-          throw e;
+    int size = properties.getPageSize();
+    if (!FROM_SWEEP.equals(string(execution, "channelSource"))) {
+      Instant startedAt = report.startedAt();
+      List<HistoricProcessInstance> ended = pages.ended(
+          Date.from(startedAt.minus(properties.getChannelLookback())),
+          Date.from(startedAt.minus(properties.getChannelGrace())),
+          string(execution, "channelAfterId"), size);
+      int scanned = 0;
+      for (HistoricProcessInstance instance : ended) {
+        Map<String, Object> candidate = candidate(instance);
+        if (candidate != null) {
+          scanned++;
+          checkCandidate(client, candidate, report);
         }
-        report.add("channels", conversationSid, "failed", "Twilio answered: " + e.getMessage())
-            .put("channelSid", channelSid);
       }
+      report.scanned("channels", scanned);
+      if (ended.size() == size) {
+        execution.setVariable("channelAfterId", ended.get(size - 1).getId());
+        execution.setVariable("moreChannels", true);
+        return;
+      }
+      execution.setVariable("channelSource", FROM_SWEEP);
+      execution.setVariable("moreChannels", report.channelCandidates() > 0);
+      return;
     }
-    report.scanned("channels", scanned);
+    List<Map<String, Object>> candidates = report.takeChannelCandidates(size);
+    candidates.forEach(candidate -> checkCandidate(client, candidate, report));
+    report.scanned("channels", candidates.size());
+    execution.setVariable("moreChannels", report.channelCandidates() > 0);
+  }
+
+  /** The channel an ended lifecycle left behind, or null when it has none or closed it. */
+  private Map<String, Object> candidate(HistoricProcessInstance instance) {
+    Map<String, Object> variables = variables(instance.getId());
+    if (variables.get("interactionSid") == null || variables.get("channelSid") == null
+        || variables.get("channelClosedAt") != null) {
+      return null;
+    }
+    return candidate(instance.getBusinessKey(), (String) variables.get("interactionSid"),
+        (String) variables.get("channelSid"), Boolean.TRUE.equals(variables.get("longLived")),
+        variables.get("outcome"));
+  }
+
+  static Map<String, Object> candidate(String conversationSid, String interactionSid,
+      String channelSid, boolean longLived, Object outcome) {
+    Map<String, Object> candidate = new HashMap<>();
+    candidate.put("conversationSid", conversationSid);
+    candidate.put("interactionSid", interactionSid);
+    candidate.put("channelSid", channelSid);
+    candidate.put("longLived", longLived);
+    candidate.put("outcome", outcome == null ? null : outcome.toString());
+    return candidate;
+  }
+
+  private void checkCandidate(TwilioRestClient client, Map<String, Object> candidate,
+      CheckupReport report) {
+    String conversationSid = (String) candidate.get("conversationSid");
+    String channelSid = (String) candidate.get("channelSid");
+    if (runtime.createProcessInstanceQuery().processDefinitionKey(LifecycleMessages.PROCESS_KEY)
+        .processInstanceBusinessKey(conversationSid).count() > 0) {
+      return;
+    }
+    try {
+      check(client, conversationSid, (String) candidate.get("interactionSid"), channelSid,
+          Boolean.TRUE.equals(candidate.get("longLived")), candidate.get("outcome"), report);
+    } catch (RuntimeException e) {
+      if (TwilioErrors.isRetryable(e)) {
+        throw e;
+      }
+      report.add("channels", conversationSid, "failed", "Twilio answered: " + e.getMessage())
+          .put("channelSid", channelSid);
+    }
   }
 
   private void check(TwilioRestClient client, String conversationSid, String interactionSid,
@@ -131,8 +176,8 @@ public class CloseStaleChannelsDelegate extends CheckupStep {
         .setRouting(Map.of("status", "closed"))
         .update(client);
     add(report, conversationSid, interactionSid, channelSid, outcome, "closed",
-        "channel left active with only the customer and no pending invite after the lifecycle ended ("
-            + outcome + "): closed" + (longLived ? " (inactive, long-lived)" : ""));
+        "channel left active with only the customer and no pending invite after "
+            + (outcome == null ? "its task ended" : "the lifecycle ended (" + outcome + ")") + ": closed" + (longLived ? " (inactive, long-lived)" : ""));
     log.info("Checkup: closed stale interaction channel {} of conversation {}", channelSid,
         conversationSid);
   }

@@ -6,6 +6,7 @@ import com.twilio.rest.conversations.v1.Conversation;
 import com.twilio.rest.conversations.v1.ParticipantConversation;
 import com.twilio.rest.conversations.v1.conversation.Participant;
 import com.twilio.rest.conversations.v1.conversation.Webhook;
+import com.twilio.rest.conversations.v1.service.Role;
 import com.twilio.rest.flexapi.v1.interaction.InteractionChannel;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
@@ -39,6 +40,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class DiagnosticsService {
+
+  static final String AGENT_ROLE = "agent";
 
   private final TwilioGateway gateway;
   private final FlexProperties flex;
@@ -84,7 +87,7 @@ public class DiagnosticsService {
       List<Participant> participants = participants(client, conversationSid);
       checks.add(webhookCheck(client, conversation, participants));
       checks.add(participantsCheck(participants));
-      checks.add(agentsCheck(participants, vars));
+      checks.add(agentsCheck(participants, vars, roleNames(client, conversation.getChatServiceSid())));
     }
     checks.add(lifecycleCheck(instance, vars));
     checks.add(interactionCheck(client, vars));
@@ -187,13 +190,33 @@ public class DiagnosticsService {
         : participants.size() + " participant(s): " + String.join("; ", described));
   }
 
-  private static SetupCheck agentsCheck(List<Participant> participants, Map<String, Object> vars) {
+  /**
+   * Agents must join with the service's conversation role {@value #AGENT_ROLE}: with another role
+   * (e.g. the default "channel user") Flex's agent UI cannot act on the conversation.
+   */
+  static SetupCheck agentsCheck(List<Participant> participants, Map<String, Object> vars,
+      Map<String, String> roleNames) {
     List<String> agents = new ArrayList<>();
+    List<String> wrongRole = new ArrayList<>();
     for (int i = 1; i < participants.size(); i++) {
       Participant p = participants.get(i);
       if (p.getMessagingBinding() == null && p.getIdentity() != null) {
-        agents.add(p.getIdentity() + " (role " + p.getRoleSid() + ")");
+        String role = p.getRoleSid() == null ? null : roleNames.get(p.getRoleSid());
+        String described = p.getIdentity() + " (role " + (role == null ? "" : "\"" + role + "\" ")
+            + p.getRoleSid() + ")";
+        agents.add(described);
+        boolean knownOtherRole = role != null && !AGENT_ROLE.equals(role);
+        boolean noRole = p.getRoleSid() == null || (!roleNames.isEmpty() && role == null);
+        if (knownOtherRole || noRole) {
+          wrongRole.add(described);
+        }
       }
+    }
+    if (!wrongRole.isEmpty()) {
+      return new SetupCheck("agent-participants", false, "agent participant(s) without the"
+          + " conversation role \"" + AGENT_ROLE + "\": " + wrongRole + "; Flex needs agents in"
+          + " the role \"" + AGENT_ROLE + "\" of the Flex Chat Service (update the participant's"
+          + " RoleSid, and check who adds agents with another role)");
     }
     boolean accepted = Boolean.TRUE.equals(vars.get("agentAccepted"));
     boolean ended = vars.get("outcome") != null || vars.get("wrapupAt") != null
@@ -204,7 +227,25 @@ public class DiagnosticsService {
             : "an agent accepted but no agent participant is in the conversation: Flex could not"
                 + " add the agent (check the agent role's permissions and the Console debugger)")
             : "no agent yet")
-        : "agent participants with their role: " + agents);
+        : "agent participants, each in the role \"" + AGENT_ROLE + "\": " + agents);
+  }
+
+  /** The service's role SIDs and names; empty when they cannot be read (then roles go unchecked). */
+  private static Map<String, String> roleNames(TwilioRestClient client, String serviceSid) {
+    Map<String, String> names = new HashMap<>();
+    if (serviceSid == null) {
+      return names;
+    }
+    try {
+      for (Role role : Role.reader(serviceSid).read(client)) {
+        names.put(role.getSid(), role.getFriendlyName());
+      }
+    } catch (RuntimeException e) {
+      if (TwilioErrors.isRetryable(e)) {
+        throw e;
+      }
+    }
+    return names;
   }
 
   private SetupCheck lifecycleCheck(HistoricProcessInstance instance, Map<String, Object> vars) {

@@ -18,14 +18,16 @@ import java.util.Optional;
 import java.util.Set;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * One page of running {@code interaction-lifecycle} instances (offset in {@code lifecycleOffset},
- * more to come in {@code moreLifecycles}). An instance whose interaction exists (past the grace
+ * One page of running {@code interaction-lifecycle} instances, in id order after the last one seen
+ * ({@code lifecycleAfterId}; a stable key, so instances that end during the run shift nothing),
+ * more to come in {@code moreLifecycles}. An instance whose interaction exists (past the grace
  * period) but whose latest task is canceled, wrapping, completed or gone at TaskRouter missed that
  * callback (e.g. the app was down): the same event is replayed through the inbox, so the lifecycle
  * ends exactly as the callback would have made it (Channel Janitor semantics: canceled, wrapup,
@@ -41,27 +43,27 @@ public class ReconcileLifecyclesDelegate extends CheckupStep {
   private final FlexProperties flex;
   private final RuntimeService runtime;
   private final MissedEventReplay replay;
+  private final InstancePages pages;
 
   public ReconcileLifecyclesDelegate(TwilioGateway gateway, TwilioPacer pacer,
       CheckupProperties properties, FlexProperties flex, RuntimeService runtime,
-      MissedEventReplay replay) {
+      MissedEventReplay replay, InstancePages pages) {
     super(gateway, pacer, properties);
     this.flex = flex;
     this.runtime = runtime;
     this.replay = replay;
+    this.pages = pages;
   }
 
   @Override
   void run(DelegateExecution execution, TwilioRestClient client, CheckupReport report) {
-    Object offsetValue = execution.getVariable("lifecycleOffset");
-    int offset = offsetValue instanceof Number n ? n.intValue() : 0;
     int size = properties.getPageSize();
-    List<ProcessInstance> page = runtime.createProcessInstanceQuery()
-        .processDefinitionKey(PROCESS_KEY).orderByProcessInstanceId().asc()
-        .listPage(offset, size);
+    List<ProcessInstance> page = pages.running(string(execution, "lifecycleAfterId"), size);
     for (ProcessInstance instance : page) {
       try {
         reconcile(client, instance, report);
+      } catch (NullValueException endedMeanwhile) {
+        // the instance ended after the page was read: nothing left to reconcile
       } catch (RuntimeException e) {
         if (TwilioErrors.isRetryable(e)) {
           throw e;
@@ -71,7 +73,9 @@ public class ReconcileLifecyclesDelegate extends CheckupStep {
       }
     }
     report.scanned("lifecycles", page.size());
-    execution.setVariable("lifecycleOffset", offset + page.size());
+    if (!page.isEmpty()) {
+      execution.setVariable("lifecycleAfterId", page.get(page.size() - 1).getId());
+    }
     execution.setVariable("moreLifecycles", page.size() == size);
   }
 

@@ -1,8 +1,10 @@
 package io.flexorchestrator.checkup;
 
 import java.util.Arrays;
+import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -12,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * At start-up: {@code --setup} configures Twilio (see {@link TwilioSetup#apply}), prints what it
- * changed and exits (status 0 when every check passes, 1 otherwise). Otherwise the set-up checks run
+ * changed and exits (status 0 when every required check passes, 1 otherwise); in that mode the job
+ * executor never starts ({@link SetupModeEnvironmentPostProcessor}). Otherwise the set-up checks run
  * once and each failure is logged as a clear warning; the app starts anyway (health says DOWN).
  */
 @Component
@@ -22,10 +25,13 @@ public class SetupOnStartup {
 
   private final TwilioSetup setup;
   private final ApplicationArguments arguments;
+  private final ObjectProvider<JobExecutor> jobExecutor;
 
-  public SetupOnStartup(TwilioSetup setup, ApplicationArguments arguments) {
+  public SetupOnStartup(TwilioSetup setup, ApplicationArguments arguments,
+      ObjectProvider<JobExecutor> jobExecutor) {
     this.setup = setup;
     this.arguments = arguments;
+    this.jobExecutor = jobExecutor;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -53,6 +59,15 @@ public class SetupOnStartup {
     }
   }
 
+  /**
+   * Without a job executor bean nothing can run a job; with one, Camunda starts it on the same
+   * ready event that runs the set-up (in no fixed order), so jobs could run during the set-up.
+   */
+  private String jobExecutorState() {
+    JobExecutor executor = jobExecutor.getIfAvailable();
+    return executor == null ? "disabled" : executor.isActive() ? "active" : "enabled (starts when the app is ready)";
+  }
+
   private void runSetupAndExit(ConfigurableApplicationContext context) {
     int status;
     try {
@@ -62,6 +77,7 @@ public class SetupOnStartup {
       ((java.util.List<?>) answer.get("changed")).forEach(c -> System.out.println("  - " + c));
       ((java.util.List<?>) answer.get("errors")).forEach(c -> System.out.println("  ERROR " + c));
       ((java.util.List<?>) answer.get("checks")).forEach(c -> System.out.println("  check " + c));
+      System.out.println("  job executor " + jobExecutorState());
       status = Boolean.TRUE.equals(answer.get("ok")) ? 0 : 1;
     } catch (RuntimeException e) {
       System.out.println("flex-orchestrator setup failed: " + e.getMessage());

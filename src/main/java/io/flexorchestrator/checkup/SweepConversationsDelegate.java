@@ -15,6 +15,7 @@ import io.flexorchestrator.twilio.TwilioGateway;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +37,10 @@ import org.springframework.stereotype.Component;
  *       open task exists: after the grace period, routed to Flex (a new lifecycle, through the
  *       inbox, exactly as the missed message would have) or closed with the closing text, by
  *       {@code orchestrator.checkup.orphan-policy};
- *   <li><b>no close timers</b> on a channel that is not long-lived — set them (routing settings).
+ *   <li><b>no close timers</b> on a channel that is not long-lived — set them (routing settings);
+ *   <li><b>an interaction channel</b> left by a lifecycle that ended before the stale-channel
+ *       step's look-back (that step's own pages never reach it) is handed to that step. (An orphan
+ *       needs no such hand-over: closing it closes its channels, routing it gives it a lifecycle.)
  * </ul>
  */
 @Component("checkupSweepConversations")
@@ -130,6 +134,9 @@ public class SweepConversationsDelegate extends CheckupStep {
         .orderByProcessInstanceStartTime().desc().listPage(0, 1);
     Instant endedAt = past.isEmpty() || past.get(0).getEndTime() == null ? null
         : past.get(0).getEndTime().toInstant();
+    if (endedAt != null && endedAt.isBefore(report.startedAt().minus(properties.getChannelLookback()))) {
+      channelOfOldLifecycle(sid, past.get(0).getId(), report);
+    }
     Message last = lastMessage(client, sid);
     boolean orphan;
     if (past.isEmpty()) {
@@ -187,6 +194,20 @@ public class SweepConversationsDelegate extends CheckupStep {
     item.put("state", conversation.getState().toString());
     item.put("lastActivityAt", lastActivity.toString());
     log.info("Checkup: orphan conversation {} {}", sid, item.get("action"));
+  }
+
+  private void channelOfOldLifecycle(String conversationSid, String processInstanceId,
+      CheckupReport report) {
+    Map<String, Object> variables = new HashMap<>();
+    history.createHistoricVariableInstanceQuery().processInstanceId(processInstanceId)
+        .variableNameIn("interactionSid", "channelSid", "channelClosedAt", "longLived", "outcome")
+        .list().forEach(v -> variables.put(v.getName(), v.getValue()));
+    if (variables.get("interactionSid") != null && variables.get("channelSid") != null
+        && variables.get("channelClosedAt") == null) {
+      report.addChannelCandidate(CloseStaleChannelsDelegate.candidate(conversationSid,
+          (String) variables.get("interactionSid"), (String) variables.get("channelSid"),
+          Boolean.TRUE.equals(variables.get("longLived")), variables.get("outcome")));
+    }
   }
 
   private void close(TwilioRestClient client, Conversation conversation) {

@@ -37,6 +37,8 @@ class SystemCheckupProcessTest {
   final AtomicInteger lifecyclePages = new AtomicInteger();
   int conversationPagesWanted = 1;
   int lifecyclePagesWanted = 1;
+  final AtomicInteger channelPages = new AtomicInteger();
+  int channelPagesWanted = 1;
   boolean failChannels;
 
   @BeforeEach
@@ -58,6 +60,7 @@ class SystemCheckupProcessTest {
       if (failChannels) {
         throw new IllegalStateException("Twilio 503");
       }
+      execution.setVariable("moreChannels", channelPages.incrementAndGet() < channelPagesWanted);
     });
     Mocks.register("checkupPublishReport", new PublishReportDelegate());
   }
@@ -109,9 +112,10 @@ class SystemCheckupProcessTest {
   void sweepsPageByPage() {
     conversationPagesWanted = 3;
     lifecyclePagesWanted = 2;
+    channelPagesWanted = 3;
     drain(start());
     assertThat(calls).containsExactly("conversations", "conversations", "conversations",
-        "lifecycles", "lifecycles", "channels");
+        "lifecycles", "lifecycles", "channels", "channels", "channels");
   }
 
   @Test
@@ -153,5 +157,17 @@ class SystemCheckupProcessTest {
     assertThat(summary).containsEntry("found", 4).containsEntry("acted", 2)
         .containsEntry("skipped", 1).containsEntry("failed", 1);
     assertThat(report.actions()).isEqualTo(2);
+  }
+
+  @Test
+  void channelCandidatesOfTheSweepAreTakenPageByPageAndNeverPublished() {
+    CheckupReport report = CheckupReport.start("x", "api", "ROUTE");
+    for (int i = 0; i < 5; i++) {
+      report.addChannelCandidate(CloseStaleChannelsDelegate.candidate("CH" + i, "KD" + i, "UO" + i, false, null));
+    }
+    assertThat(report.takeChannelCandidates(2)).extracting(c -> c.get("channelSid")).containsExactly("UO0", "UO1");
+    assertThat(report.channelCandidates()).isEqualTo(3);
+    report.finish();
+    assertThat(report.data()).doesNotContainKey("channelCandidates");
   }
 }
