@@ -224,17 +224,41 @@ class TaskRouterModeIT extends SandboxIT {
     action(wt3, "cancel", Map.of());
     assertThat(awaitOutcome(canceled, 1)).isEqualTo("canceled-before-accept");
 
-    for (String wt : List.of(wt1, wt2, wt3)) {
-      assertThat(requestsAbout("/Tasks/" + wt)).noneSatisfy(c -> {
-        boolean update = c.path("method").asText().equals("POST")
+    Map<String, String> taskOf = Map.of(completed, wt1, closed, wt2, canceled, wt3);
+    taskOf.forEach((ch, wt) -> {
+      List<JsonNode> about = new ArrayList<>(requestsAbout(ch));
+      about.addAll(requestsAbout(wt));
+      assertThat(about).as("REST calls about %s and %s", ch, wt).isNotEmpty();
+      assertThat(about).noneSatisfy(c -> {
+        boolean taskApi = c.path("path").asText().contains("/Tasks/");
+        boolean update = c.path("method").asText().equals("POST") && taskApi
             && c.path("params").toString().contains("AssignmentStatus");
-        boolean delete = c.path("method").asText().equals("DELETE");
+        boolean delete = c.path("method").asText().equals("DELETE") && taskApi;
         assertThat(update || delete).isTrue();
       });
-    }
+    });
     // and these went through the Interactions API
     assertThat(requestsAbout(completed)).anySatisfy(c ->
         assertThat(c.path("path").asText()).contains("/Interactions"));
+  }
+
+  @Test
+  @DisplayName("the conversation's attributes (language, tier, known agent, autoAnswer) reach the created task")
+  void conversationAttributesReachTheTask() {
+    manualAgents();
+    JsonNode reply = sim().post("/sim/control/inbound", Map.of("from", customer(), "to", TR_ADDRESS,
+        "body", "hola", "channel", "sms", "attributes", Map.of("customer", Map.of("language", "es"),
+            "tier", "gold", "KnownAgentWorkerSid", ALICE, "autoAnswer", "true"))).json();
+    assertThat(reply.path("createdConversation").asBoolean()).as("fresh conversation: %s", reply).isTrue();
+    String ch = reply.path("conversationSid").asText();
+
+    JsonNode attributes = awaitOpenTask(ch, null).path("attributes");
+    assertThat(attributes.path("language").asText()).isEqualTo("es");
+    assertThat(attributes.path("tier").asText()).isEqualTo("gold");
+    assertThat(attributes.path("known_worker_sid").asText()).isEqualTo(ALICE);
+    assertThat(attributes.path("contact_uri").asText()).isNotBlank();
+    assertThat(attributes.path("autoAnswer").asText()).isEqualTo("true");
+    assertNoInteractionsApi(ch, null);
   }
 
   // ------------------------------------------------------------------ helpers
