@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.management.JobDefinition;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,10 @@ class TaskRouterModeIT extends SandboxIT {
 
   @Autowired
   HistoryService history;
+  @Autowired
+  ManagementService management;
+  @Autowired
+  RuntimeService runtime;
 
   @Test
   @DisplayName("accept → agent added; wrapup → agent removed; complete → conversation closed; no Interactions API")
@@ -144,6 +151,36 @@ class TaskRouterModeIT extends SandboxIT {
     assertThat(conversation(ch).path("state").asText()).isEqualTo("closed");
     assertThat(conversation(ch).path("messages").toString()).contains("closing");
     assertNoInteractionsApi(ch, third);
+  }
+
+  @Test
+  @DisplayName("conversation closed before the re-route creates the fallback task → conversation-closed, no new task")
+  void conversationClosedBeforeTheFallbackTaskEndsAsConversationClosed() {
+    manualAgents();
+    String ch = inbound(customer(), TR_ADDRESS);
+    String first = awaitOpenTask(ch, null).path("sid").asText();
+    List<JobDefinition> creates = management.createJobDefinitionQuery()
+        .activityIdIn("task-create-task-in-fallback-workflow").list();
+    assertThat(creates).isNotEmpty();
+    // the create job is created suspended, so that the conversation closes before it runs
+    creates.forEach(d -> management.suspendJobDefinitionById(d.getId()));
+    try {
+      action(first, "timeout", Map.of());
+      String instance = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(ch)
+          .singleResult().getId();
+      await().atMost(WAIT).until(() -> management.createJobQuery().processInstanceId(instance)
+          .activityId("task-create-task-in-fallback-workflow").count() == 1);
+      sim().post("/sim/control/conversations/" + ch + "/timer", Map.of("to", "closed"));
+    } finally {
+      creates.forEach(d -> management.activateJobDefinitionById(d.getId(), true));
+    }
+
+    assertThat(awaitOutcome(ch, 1)).isEqualTo("conversation-closed");
+    assertThat(sim().get("/sim/control/state/tasks?conversationSid=" + ch).json()).hasSize(1);
+    String instance = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(ch)
+        .singleResult().getId();
+    assertThat(runtime.createIncidentQuery().processInstanceId(instance).count()).isZero();
+    assertNoInteractionsApi(ch, first);
   }
 
   @Test
