@@ -3,6 +3,8 @@ package io.flexorchestrator.delegate;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.flexapi.v1.interaction.InteractionChannel;
+import com.twilio.rest.flexapi.v1.interaction.InteractionChannel.ChannelStatus;
 import com.twilio.rest.flexapi.v1.interaction.interactionchannel.InteractionChannelInvite;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import io.flexorchestrator.config.FlexProperties;
@@ -12,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -19,18 +22,22 @@ import org.springframework.stereotype.Component;
  * Re-routes the interaction channel to another workflow through the Invites subresource, re-sending
  * the original task's attributes (Twilio does not carry them over). Each invite carries a key in
  * its attributes and existing invites are checked for it first, so a retry never invites twice.
+ * A 4xx while the interaction channel or the conversation is already closed (or gone) is the
+ * business outcome {@code CONVERSATION_CLOSED}: nothing is left to re-route.
  */
 @Component("inviteToWorkflow")
 public class InviteToWorkflowDelegate extends TwilioDelegate {
 
   private final FlexProperties flex;
   private final ObjectMapper mapper;
+  private final ConversationLookup conversations;
 
   public InviteToWorkflowDelegate(TwilioGateway gateway, MeterRegistry meters, FlexProperties flex,
-      ObjectMapper mapper) {
+      ObjectMapper mapper, ConversationLookup conversations) {
     super(gateway, meters);
     this.flex = flex;
     this.mapper = mapper;
+    this.conversations = conversations;
   }
 
   @Override
@@ -42,6 +49,21 @@ public class InviteToWorkflowDelegate extends TwilioDelegate {
   protected void run(DelegateExecution execution, TwilioRestClient client) {
     String interactionSid = string(execution, "interactionSid");
     String channelSid = string(execution, "channelSid");
+    try {
+      invite(execution, client, interactionSid, channelSid);
+    } catch (BpmnError business) {
+      throw business;
+    } catch (RuntimeException e) {
+      if (TwilioErrors.isClientError(e) && (channelEnded(client, interactionSid, channelSid)
+          || !conversations.isOpen(client, string(execution, "conversationSid")))) {
+        throw new BpmnError(CONVERSATION_CLOSED, "interaction channel or conversation closed");
+      }
+      throw e;
+    }
+  }
+
+  private void invite(DelegateExecution execution, TwilioRestClient client, String interactionSid,
+      String channelSid) {
     String inviteKey = execution.getProcessInstanceId() + ":invite:" + execution.getVariable("rerouteAttempts");
     Optional<String> existing = existingInvite(client, interactionSid, channelSid, inviteKey);
     if (existing.isPresent()) {
@@ -63,6 +85,20 @@ public class InviteToWorkflowDelegate extends TwilioDelegate {
         .creator(interactionSid, channelSid, Map.of("properties", properties))
         .create(client);
     execution.setVariable("lastInviteSid", invite.getSid());
+  }
+
+  private static boolean channelEnded(TwilioRestClient client, String interactionSid,
+      String channelSid) {
+    try {
+      ChannelStatus status = InteractionChannel.fetcher(interactionSid, channelSid).fetch(client)
+          .getStatus();
+      return status == ChannelStatus.CLOSED || status == ChannelStatus.FAILED;
+    } catch (RuntimeException e) {
+      if (TwilioErrors.isNotFound(e)) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   private Optional<String> existingInvite(TwilioRestClient client, String interactionSid,

@@ -30,8 +30,13 @@ public class InboundMessages {
 
   private static final Logger log = LoggerFactory.getLogger(InboundMessages.class);
 
-  /** The customer's message as the control endpoint takes it. */
-  record Inbound(String from, String to, String body, String channel, List<Map<String, Object>> media) {}
+  /**
+   * The customer's message as the control endpoint takes it; {@code attributes} (optional) are the
+   * conversation's attributes if this message creates it, as a web chat client or a pre-event
+   * webhook would set them.
+   */
+  record Inbound(String from, String to, String body, String channel, List<Map<String, Object>> media,
+      Map<String, Object> attributes) {}
 
   private final SimState state;
   private final ConversationsEngine engine;
@@ -109,7 +114,7 @@ public class InboundMessages {
           return new Object[] {again.sid, false};
         }
         return new Object[] {autoCreate(state.addresses.get(addressSid), address, proxy, identity,
-            source).sid, true};
+            source, in.attributes() == null ? "{}" : SimJson.write(in.attributes())).sid, true};
       });
       conversationSid = (String) made[0];
       created = (Boolean) made[1];
@@ -154,10 +159,10 @@ public class InboundMessages {
   }
 
   private Conversation autoCreate(Address a, String address, String proxy, String identity,
-      String source) {
+      String source, String attributes) {
     String service = a.conversationServiceSid != null ? a.conversationServiceSid
         : state.defaultChatServiceSid;
-    Conversation c = engine.create(service, null, null, "{}", null, source);
+    Conversation c = engine.create(service, null, null, attributes, null, source);
     c.createdByAddressSid = a.sid;
     if ("webhook".equals(a.autoCreationType) && a.webhookUrl != null) {
       ScopedWebhook w = new ScopedWebhook();

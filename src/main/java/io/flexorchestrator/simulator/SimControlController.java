@@ -76,8 +76,13 @@ public class SimControlController {
         media.add(SimJson.map(o));
       }
     }
+    Object attributes = b.get("attributes");
+    if (attributes != null && !(attributes instanceof Map<?, ?>)) {
+      return bad("attributes must be a JSON object (the conversation's attributes when it is created)");
+    }
     return ResponseEntity.ok(inbound.receive(new InboundMessages.Inbound(string(b, "from"),
-        string(b, "to"), string(b, "body"), string(b, "channel"), media)));
+        string(b, "to"), string(b, "body"), string(b, "channel"), media,
+        attributes == null ? null : SimJson.map(attributes))));
   }
 
   @PostMapping("/tasks/{taskSid}/{action}")
@@ -88,9 +93,9 @@ public class SimControlController {
     String reason = string(b, "reason");
     boolean silent = Boolean.FALSE.equals(b.get("webhooks"));
     if (!List.of("accept", "reject", "wrapup", "complete", "cancel", "timeout", "delete",
-        "system-delete", "reserve", "reservation-timeout").contains(action)) {
+        "system-delete", "reserve", "reservation-timeout", "rescind").contains(action)) {
       return bad("unknown action " + action + " (accept, reject, wrapup, complete, cancel, timeout,"
-          + " delete, system-delete, reserve, reservation-timeout)");
+          + " delete, system-delete, reserve, reservation-timeout, rescind)");
     }
     return state.locked(() -> {
       Task t = state.tasks.get(taskSid);
@@ -107,6 +112,7 @@ public class SimControlController {
           case "accept" -> tasks.accept(t, workerSid);
           case "reject" -> tasks.reject(t);
           case "reservation-timeout" -> tasks.reservationTimeout(t);
+          case "rescind" -> tasks.rescindReservation(t);
           case "wrapup" -> tasks.wrapup(t, reason);
           case "complete" -> tasks.complete(t, reason);
           case "cancel" -> tasks.cancel(t, reason);

@@ -133,6 +133,16 @@ public class TaskEngine {
     events.reservation("reservation.timeout", t, r, "Reservation " + r.sid + " timed out");
   }
 
+  /**
+   * TaskRouter takes the offered reservation back (e.g. the worker went offline or the task was
+   * re-evaluated): reservation.rescinded, and the task waits in its queue again.
+   */
+  void rescindReservation(Task t) {
+    expect(t, "rescind the reservation of", "reserved");
+    rescind(t);
+    status(t, "pending");
+  }
+
   void wrapup(Task t, String reason) {
     expect(t, "wrap up", "assigned");
     t.reason = reason;

@@ -7,9 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flexorchestrator.support.Sandbox;
 import io.flexorchestrator.support.SandboxIT;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.management.JobDefinition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,6 +26,7 @@ class InteractionLifecycleIT extends SandboxIT {
 
   @Autowired HistoryService history;
   @Autowired RuntimeService runtime;
+  @Autowired ManagementService management;
   private Sandbox sandbox;
 
   @BeforeEach
@@ -35,12 +40,15 @@ class InteractionLifecycleIT extends SandboxIT {
     return sandbox.variable(ch, "interactionSid").toString();
   }
 
+  /** Every REST call about the conversation or its tasks: none is a Task API update or delete. */
   private void assertNoTaskApiWrites(String ch) {
-    for (JsonNode task : sandbox.tasks(ch)) {
-      List<JsonNode> calls = sandbox.requests(task.get("sid").asText());
-      assertThat(sandbox.count(calls, "POST", "/Tasks/")).as("Task API update").isZero();
-      assertThat(sandbox.count(calls, "DELETE", "/Tasks/")).as("Task API delete").isZero();
-    }
+    List<JsonNode> tasks = sandbox.tasks(ch);
+    assertThat(tasks).as("tasks of %s", ch).isNotEmpty();
+    List<JsonNode> calls = new ArrayList<>(sandbox.requests(ch));
+    tasks.forEach(task -> calls.addAll(sandbox.requests(task.get("sid").asText())));
+    assertThat(calls).as("REST calls about %s and its tasks", ch).isNotEmpty();
+    assertThat(sandbox.count(calls, "POST", "/Tasks/")).as("Task API update").isZero();
+    assertThat(sandbox.count(calls, "DELETE", "/Tasks/")).as("Task API delete").isZero();
   }
 
   private String channelStatus(String interactionSid) {
@@ -129,9 +137,9 @@ class InteractionLifecycleIT extends SandboxIT {
   void taskCanceledBeforeAcceptanceClosesTheChannelAndRecordsTheReason() {
     String ch = sandbox.inbound(Sandbox.newCustomer());
     String task = sandbox.awaitTask(ch, "pending");
-    sandbox.task(task, "cancel");
+    sandbox.task(task, "cancel", Map.of("reason", "Task TTL Exceeded"));
     assertThat(sandbox.awaitOutcome(ch)).isEqualTo("canceled-before-accept");
-    assertThat(sandbox.variable(ch, "cancelReason")).isNotNull();
+    assertThat(sandbox.variable(ch, "cancelReason")).isEqualTo("Task TTL Exceeded");
     assertThat(channelStatus(interactionSid(ch))).isEqualTo("closed");
     assertNoTaskApiWrites(ch);
   }
@@ -213,6 +221,114 @@ class InteractionLifecycleIT extends SandboxIT {
     sandbox.task(next, "complete");
     await().atMost(Duration.ofSeconds(30)).until(() -> history.createHistoricProcessInstanceQuery()
         .processInstanceBusinessKey(ch).finished().count() == 2);
+  }
+
+  @Test
+  void inviteRefusedBecauseTheConversationClosedMeanwhileEndsAsConversationClosed() {
+    String ch = sandbox.inbound(Sandbox.newCustomer());
+    String task = sandbox.awaitTask(ch, "pending");
+    List<JobDefinition> invites = management.createJobDefinitionQuery()
+        .activityIdIn("task-invite-to-fallback-workflow").list();
+    assertThat(invites).isNotEmpty();
+    // the invite job is created suspended, so that the conversation closes before it runs
+    invites.forEach(d -> management.suspendJobDefinitionById(d.getId()));
+    try {
+      sandbox.task(task, "timeout");
+      String instance = lastInstanceId(ch);
+      await().atMost(Duration.ofSeconds(30)).until(() -> management.createJobQuery()
+          .processInstanceId(instance).activityId("task-invite-to-fallback-workflow").count() == 1);
+      sandbox.timer(ch, "closed");
+    } finally {
+      invites.forEach(d -> management.activateJobDefinitionById(d.getId(), true));
+    }
+
+    assertThat(sandbox.awaitOutcome(ch)).isEqualTo("conversation-closed");
+    String interaction = interactionSid(ch);
+    assertThat(sandbox.interaction(interaction).get("channels").get(0).get("invites")).isEmpty();
+    assertThat(sandbox.count(sandbox.requests(interaction), "POST", "/Invites"))
+        .as("the refused invite").isEqualTo(1);
+    assertThat(runtime.createIncidentQuery().processInstanceId(lastInstanceId(ch)).count()).isZero();
+  }
+
+  @Test
+  void reservationTimeoutAndRescindedAreRecordedWhileTheInteractionStillWaits() {
+    String ch = sandbox.inbound(Sandbox.newCustomer());
+    String task = sandbox.awaitTask(ch, "pending");
+    sandbox.task(task, "reserve");
+    sandbox.task(task, "reservation-timeout");
+    await().until(() -> "timeout".equals(runtimeVariable(ch, "lastReservationOutcome")));
+    sandbox.task(task, "reserve");
+    sandbox.task(task, "rescind");
+    await().until(() -> "rescinded".equals(runtimeVariable(ch, "lastReservationOutcome")));
+
+    assertThat(recorded(ch, "event-reservation-not-accepted-recorded")).isEqualTo(2);
+    assertThat(runtime.getActiveActivityIds(lastInstanceId(ch))).contains("gateway-wait-for-agent");
+    sandbox.task(task, "accept");
+    sandbox.task(task, "wrapup");
+    sandbox.task(task, "complete");
+    assertThat(sandbox.awaitOutcome(ch)).isEqualTo("completed");
+  }
+
+  @Test
+  void wrapupPutsTheInteractionInItsWrapupStateUntilTheTaskCompletes() {
+    String ch = sandbox.inbound(Sandbox.newCustomer());
+    String task = sandbox.awaitTask(ch, "pending");
+    sandbox.task(task, "accept");
+    await().until(() -> Boolean.TRUE.equals(runtimeVariable(ch, "agentAccepted")));
+    sandbox.task(task, "wrapup");
+
+    String instance = lastInstanceId(ch);
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtime.getActiveActivityIds(instance)
+        .contains("gateway-wait-for-completion"));
+    assertThat(runtimeVariable(ch, "wrapupAt")).isNotNull();
+    assertThat(channelStatus(interactionSid(ch))).isEqualTo("active");
+    assertThat(sandbox.conversation(ch).get("state").asText()).isNotEqualTo("closed");
+
+    sandbox.task(task, "complete");
+    assertThat(sandbox.awaitOutcome(ch)).isEqualTo("completed");
+    assertThat(channelStatus(interactionSid(ch))).isEqualTo("closed");
+  }
+
+  @Test
+  void conversationInactiveIsRecordedAndTheInteractionGoesOn() {
+    String ch = sandbox.inbound(Sandbox.newCustomer());
+    String task = sandbox.awaitTask(ch, "pending");
+    sandbox.task(task, "accept");
+    await().until(() -> Boolean.TRUE.equals(runtimeVariable(ch, "agentAccepted")));
+    sandbox.timer(ch, "inactive");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtimeVariable(ch, "conversationInactiveAt") != null);
+    assertThat(recorded(ch, "event-conversation-inactive-recorded")).isEqualTo(1);
+    assertThat(runtime.getActiveActivityIds(lastInstanceId(ch))).contains("gateway-wait-for-wrapup");
+    sandbox.task(task, "wrapup");
+    sandbox.task(task, "complete");
+    assertThat(sandbox.awaitOutcome(ch)).isEqualTo("completed");
+  }
+
+  @Test
+  void theConversationsAttributesReachTheInteractionsTask() {
+    String alice = "WK5a5db0c5a5db0c5a5db0c5a5db0c0001";
+    String ch = sandbox.inboundWithAttributes(Sandbox.newCustomer(), "+15550001111", Map.of(
+        "language", "es", "tier", "gold", "known_worker_sid", alice, "autoAnswer", true));
+
+    sandbox.awaitTask(ch, t -> true);
+    JsonNode attributes = sandbox.tasks(ch).get(0).get("attributes");
+    assertThat(attributes.path("language").asText()).isEqualTo("es");
+    assertThat(attributes.path("tier").asText()).isEqualTo("gold");
+    assertThat(attributes.path("known_worker_sid").asText()).isEqualTo(alice);
+    assertThat(attributes.path("KnownAgentWorkerSid").asText()).isEqualTo(alice);
+    assertThat(attributes.path("autoAnswer").asText()).isEqualTo("true");
+    assertThat(sandbox.count(sandbox.requests(ch), "POST", "/flex-api/v1/Interactions")).isEqualTo(1);
+  }
+
+  private long recorded(String ch, String activityId) {
+    return history.createHistoricActivityInstanceQuery().processInstanceId(lastInstanceId(ch))
+        .activityId(activityId).count();
+  }
+
+  private String lastInstanceId(String ch) {
+    return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(ch)
+        .orderByProcessInstanceStartTime().desc().listPage(0, 1).get(0).getId();
   }
 
   private Object runtimeVariable(String ch, String name) {

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.management.JobDefinition;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,10 @@ class TaskRouterModeIT extends SandboxIT {
 
   @Autowired
   HistoryService history;
+  @Autowired
+  ManagementService management;
+  @Autowired
+  RuntimeService runtime;
 
   @Test
   @DisplayName("accept → agent added; wrapup → agent removed; complete → conversation closed; no Interactions API")
@@ -147,6 +154,36 @@ class TaskRouterModeIT extends SandboxIT {
   }
 
   @Test
+  @DisplayName("conversation closed before the re-route creates the fallback task → conversation-closed, no new task")
+  void conversationClosedBeforeTheFallbackTaskEndsAsConversationClosed() {
+    manualAgents();
+    String ch = inbound(customer(), TR_ADDRESS);
+    String first = awaitOpenTask(ch, null).path("sid").asText();
+    List<JobDefinition> creates = management.createJobDefinitionQuery()
+        .activityIdIn("task-create-task-in-fallback-workflow").list();
+    assertThat(creates).isNotEmpty();
+    // the create job is created suspended, so that the conversation closes before it runs
+    creates.forEach(d -> management.suspendJobDefinitionById(d.getId()));
+    try {
+      action(first, "timeout", Map.of());
+      String instance = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(ch)
+          .singleResult().getId();
+      await().atMost(WAIT).until(() -> management.createJobQuery().processInstanceId(instance)
+          .activityId("task-create-task-in-fallback-workflow").count() == 1);
+      sim().post("/sim/control/conversations/" + ch + "/timer", Map.of("to", "closed"));
+    } finally {
+      creates.forEach(d -> management.activateJobDefinitionById(d.getId(), true));
+    }
+
+    assertThat(awaitOutcome(ch, 1)).isEqualTo("conversation-closed");
+    assertThat(sim().get("/sim/control/state/tasks?conversationSid=" + ch).json()).hasSize(1);
+    String instance = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(ch)
+        .singleResult().getId();
+    assertThat(runtime.createIncidentQuery().processInstanceId(instance).count()).isZero();
+    assertNoInteractionsApi(ch, first);
+  }
+
+  @Test
   @DisplayName("task canceled → (message) and conversation closed")
   void taskCanceledClosesConversation() {
     manualAgents();
@@ -224,17 +261,41 @@ class TaskRouterModeIT extends SandboxIT {
     action(wt3, "cancel", Map.of());
     assertThat(awaitOutcome(canceled, 1)).isEqualTo("canceled-before-accept");
 
-    for (String wt : List.of(wt1, wt2, wt3)) {
-      assertThat(requestsAbout("/Tasks/" + wt)).noneSatisfy(c -> {
-        boolean update = c.path("method").asText().equals("POST")
+    Map<String, String> taskOf = Map.of(completed, wt1, closed, wt2, canceled, wt3);
+    taskOf.forEach((ch, wt) -> {
+      List<JsonNode> about = new ArrayList<>(requestsAbout(ch));
+      about.addAll(requestsAbout(wt));
+      assertThat(about).as("REST calls about %s and %s", ch, wt).isNotEmpty();
+      assertThat(about).noneSatisfy(c -> {
+        boolean taskApi = c.path("path").asText().contains("/Tasks/");
+        boolean update = c.path("method").asText().equals("POST") && taskApi
             && c.path("params").toString().contains("AssignmentStatus");
-        boolean delete = c.path("method").asText().equals("DELETE");
+        boolean delete = c.path("method").asText().equals("DELETE") && taskApi;
         assertThat(update || delete).isTrue();
       });
-    }
+    });
     // and these went through the Interactions API
     assertThat(requestsAbout(completed)).anySatisfy(c ->
         assertThat(c.path("path").asText()).contains("/Interactions"));
+  }
+
+  @Test
+  @DisplayName("the conversation's attributes (language, tier, known agent, autoAnswer) reach the created task")
+  void conversationAttributesReachTheTask() {
+    manualAgents();
+    JsonNode reply = sim().post("/sim/control/inbound", Map.of("from", customer(), "to", TR_ADDRESS,
+        "body", "hola", "channel", "sms", "attributes", Map.of("customer", Map.of("language", "es"),
+            "tier", "gold", "KnownAgentWorkerSid", ALICE, "autoAnswer", "true"))).json();
+    assertThat(reply.path("createdConversation").asBoolean()).as("fresh conversation: %s", reply).isTrue();
+    String ch = reply.path("conversationSid").asText();
+
+    JsonNode attributes = awaitOpenTask(ch, null).path("attributes");
+    assertThat(attributes.path("language").asText()).isEqualTo("es");
+    assertThat(attributes.path("tier").asText()).isEqualTo("gold");
+    assertThat(attributes.path("known_worker_sid").asText()).isEqualTo(ALICE);
+    assertThat(attributes.path("contact_uri").asText()).isNotBlank();
+    assertThat(attributes.path("autoAnswer").asText()).isEqualTo("true");
+    assertNoInteractionsApi(ch, null);
   }
 
   // ------------------------------------------------------------------ helpers

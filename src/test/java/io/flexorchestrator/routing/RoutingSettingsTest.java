@@ -2,6 +2,7 @@ package io.flexorchestrator.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,22 @@ class RoutingSettingsTest {
     assertThat(settings.isLongLived("sms", "+15550009999")).isFalse();
     assertThat(settings.isLongLived("sms", "+15550001111")).isFalse();
     assertThat(settings.isLongLived("chat", null)).isFalse();
+  }
+
+  @Test
+  void closeTimersBelowTwiliosMinimumsAreRaisedToThem() {
+    RoutingSettings settings = new RoutingSettings(Map.of(
+        "sms", new RoutingSettings.Channel(null, Duration.ofSeconds(20), Duration.ofMinutes(3), null, null),
+        "chat", new RoutingSettings.Channel(null, Duration.ofMinutes(1), Duration.ofMinutes(10), null, null),
+        "whatsapp", new RoutingSettings.Channel(null, Duration.ofMinutes(5), Duration.ofHours(2), null, null)),
+        Set.of(), null, 2);
+
+    assertThat(settings.channel("sms").inactiveTimer()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(settings.channel("sms").closedTimer()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(settings.channel("chat").inactiveTimer()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(settings.channel("chat").closedTimer()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(settings.channel("whatsapp").inactiveTimer()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(settings.channel("whatsapp").closedTimer()).isEqualTo(Duration.ofHours(2));
   }
 
   @Test

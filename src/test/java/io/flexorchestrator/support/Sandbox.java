@@ -49,8 +49,22 @@ public class Sandbox {
     return inbound(from, "+15550001111", "sms");
   }
 
+  /** A customer's first message creating a conversation that carries these attributes. */
+  public String inboundWithAttributes(String from, String to, Map<String, Object> attributes) {
+    JsonNode reply = check(sim.post("/sim/control/inbound", Map.of("from", from, "to", to,
+        "body", "hello", "channel", "sms", "attributes", attributes))).json();
+    if (!reply.get("createdConversation").asBoolean()) {
+      throw new AssertionError("expected a new conversation: " + reply);
+    }
+    return reply.get("conversationSid").asText();
+  }
+
   public HttpJson.Reply task(String taskSid, String action) {
-    return check(sim.post("/sim/control/tasks/" + taskSid + "/" + action, Map.of()));
+    return task(taskSid, action, Map.of());
+  }
+
+  public HttpJson.Reply task(String taskSid, String action, Map<String, Object> body) {
+    return check(sim.post("/sim/control/tasks/" + taskSid + "/" + action, body));
   }
 
   public List<JsonNode> tasks(String conversationSid) {

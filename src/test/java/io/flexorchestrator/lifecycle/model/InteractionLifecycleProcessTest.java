@@ -454,6 +454,20 @@ class InteractionLifecycleProcessTest {
   }
 
   @Test
+  @DisplayName("invite refused because the channel or conversation is closed → conversation-closed, nothing closed again")
+  void inviteRefusedBecauseClosed() {
+    ProcessInstance pi = startAndRoute();
+    inviteToWorkflow.fail(new BpmnError("CONVERSATION_CLOSED"));
+    correlate(WORKFLOW_TIMEOUT, Map.of("taskSid", TASK));
+
+    BpmnAwareTests.assertThat(pi).hasPassedInOrder("task-send-workflow-timeout-message",
+        "boundary-invite-conversation-closed");
+    assertEnded(pi, "end-conversation-closed", "conversation-closed");
+    assertThat(inviteToWorkflow.calls()).hasSize(1);
+    assertThat(closeInteractionChannel.calls()).isEmpty();
+  }
+
+  @Test
   @DisplayName("maxRerouteAttempts 0: the first workflow timeout closes")
   void noRerouteAllowed() {
     context.put("maxRerouteAttempts", 0);
@@ -754,6 +768,23 @@ class InteractionLifecycleProcessTest {
 
     BpmnAwareTests.assertThat(pi).hasPassed("boundary-create-task-conversation-closed");
     assertEnded(pi, "end-closed-before-routing", "closed-before-routing");
+    assertNoInteractionsApi();
+  }
+
+  @Test
+  @DisplayName("taskrouter: conversation closed when re-routing to the fallback workflow → conversation-closed")
+  void taskRouterConversationClosedAtFallbackCreate() {
+    ProcessInstance pi = startAndRouteTaskRouter();
+    createTask.fail(new BpmnError("CONVERSATION_CLOSED"));
+    correlate(WORKFLOW_TIMEOUT, Map.of("taskSid", TASK));
+
+    BpmnAwareTests.assertThat(pi).hasPassedInOrder("task-create-task-in-fallback-workflow",
+        "boundary-create-task-in-fallback-conversation-closed");
+    assertEnded(pi, "end-conversation-closed", "conversation-closed");
+    assertThat(createTask.activityIds())
+        .containsExactly("task-create-task", "task-create-task-in-fallback-workflow");
+    assertThat(closeConversation.calls()).isEmpty();
+    assertThat(cancelTask.calls()).isEmpty();
     assertNoInteractionsApi();
   }
 
