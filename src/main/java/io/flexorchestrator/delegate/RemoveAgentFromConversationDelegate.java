@@ -2,6 +2,7 @@ package io.flexorchestrator.delegate;
 
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.conversations.v1.conversation.Participant;
+import io.flexorchestrator.logging.Masking;
 import io.flexorchestrator.twilio.TwilioErrors;
 import io.flexorchestrator.twilio.TwilioGateway;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,13 +49,13 @@ public class RemoveAgentFromConversationDelegate extends TwilioDelegate {
       log.info("No agent known for conversation {}: nobody to remove", conversationSid);
       return;
     }
-    Optional<Participant> participant = ParticipantLookup.find(client, conversationSid, identity);
+    Optional<Participant> participant = ParticipantLookup.find(client, conversationSid, Masking.mask(identity));
     if (participant.isEmpty()) {
       return;
     }
     try {
       Participant.deleter(conversationSid, participant.get().getSid()).delete(client);
-      log.info("Removed agent {} from conversation {}", identity, conversationSid);
+      log.info("Removed agent {} from conversation {}", Masking.mask(identity), conversationSid);
     } catch (RuntimeException e) {
       boolean gone = TwilioErrors.isNotFound(e)
           || (TwilioErrors.isClientError(e) && !conversations.isOpen(client, conversationSid));
