@@ -49,7 +49,7 @@ public class RemoveAgentFromConversationDelegate extends TwilioDelegate {
       log.info("No agent known for conversation {}: nobody to remove", conversationSid);
       return;
     }
-    Optional<Participant> participant = ParticipantLookup.find(client, conversationSid, Masking.mask(identity));
+    Optional<Participant> participant = ParticipantLookup.find(client, conversationSid, identity);
     if (participant.isEmpty()) {
       return;
     }
