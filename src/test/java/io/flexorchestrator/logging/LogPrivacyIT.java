@@ -3,6 +3,7 @@ package io.flexorchestrator.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flexorchestrator.config.SandboxDefaults;
 import io.flexorchestrator.support.Sandbox;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.camunda.bpm.engine.HistoryService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,6 +38,18 @@ class LogPrivacyIT extends SandboxIT {
   private static final String BOB = "WK5a5db0c5a5db0c5a5db0c5a5db0c0002";
 
   @Autowired HistoryService history;
+  private Map<String, Object> agentsBefore;
+
+  @BeforeEach
+  void rememberAgentSettings() throws IOException {
+    agentsBefore = new ObjectMapper().readValue(sim().get("/sim/control/agents").body(),
+        new TypeReference<Map<String, Object>>() {});
+  }
+
+  @AfterEach
+  void restoreAgentSettings() {
+    sim().put("/sim/control/agents", agentsBefore);
+  }
 
   @Test
   void noPhoneNumberEmailOrMessageTextInTheLogOfWholeLifecycles(CapturedOutput output) {
