@@ -4,6 +4,7 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.conversations.v1.conversation.Participant;
 import com.twilio.rest.conversations.v1.service.Role;
 import io.flexorchestrator.config.FlexProperties;
+import io.flexorchestrator.logging.Masking;
 import io.flexorchestrator.twilio.TwilioErrors;
 import io.flexorchestrator.twilio.TwilioGateway;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,7 +55,7 @@ public class AddAgentToConversationDelegate extends TwilioDelegate {
         new IllegalStateException("worker " + workerSid + " has no contact_uri: cannot tell its chat identity"));
     execution.setVariable("agentIdentity", identity);
     if (ParticipantLookup.find(client, conversationSid, identity).isPresent()) {
-      log.info("Agent {} already in conversation {}", identity, conversationSid);
+      log.info("Agent {} already in conversation {}", Masking.mask(identity), conversationSid);
       return;
     }
     String service = string(execution, "chatServiceSid");
@@ -63,13 +64,13 @@ public class AddAgentToConversationDelegate extends TwilioDelegate {
           .setAttributes("{\"member_type\":\"agent\"}");
       agentRole(client, service == null ? flex.chatServiceSid() : service).ifPresent(creator::setRoleSid);
       creator.create(client);
-      log.info("Added agent {} to conversation {}", identity, conversationSid);
+      log.info("Added agent {} to conversation {}", Masking.mask(identity), conversationSid);
     } catch (RuntimeException e) {
       if (TwilioErrors.isClientError(e) && ParticipantLookup.find(client, conversationSid, identity).isPresent()) {
         return; // added meanwhile (a retry whose answer was lost, or the agent joined by itself)
       }
       if (TwilioErrors.isClientError(e) && !conversations.isOpen(client, conversationSid)) {
-        log.info("Conversation {} is closed: agent {} not added", conversationSid, identity);
+        log.info("Conversation {} is closed: agent {} not added", conversationSid, Masking.mask(identity));
         return;
       }
       throw e;

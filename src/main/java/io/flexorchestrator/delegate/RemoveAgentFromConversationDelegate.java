@@ -2,6 +2,7 @@ package io.flexorchestrator.delegate;
 
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.conversations.v1.conversation.Participant;
+import io.flexorchestrator.logging.Masking;
 import io.flexorchestrator.twilio.TwilioErrors;
 import io.flexorchestrator.twilio.TwilioGateway;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,7 +55,7 @@ public class RemoveAgentFromConversationDelegate extends TwilioDelegate {
     }
     try {
       Participant.deleter(conversationSid, participant.get().getSid()).delete(client);
-      log.info("Removed agent {} from conversation {}", identity, conversationSid);
+      log.info("Removed agent {} from conversation {}", Masking.mask(identity), conversationSid);
     } catch (RuntimeException e) {
       boolean gone = TwilioErrors.isNotFound(e)
           || (TwilioErrors.isClientError(e) && !conversations.isOpen(client, conversationSid));

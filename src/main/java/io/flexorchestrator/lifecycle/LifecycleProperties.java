@@ -12,8 +12,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record LifecycleProperties(
     String retryCycle, Duration pendingTimeLimit, Duration inboxRetention, int applyThreads) {
 
+  /** Growing intervals, one retry each: backs off from a throttling (429) or failing Twilio. */
+  public static final String DEFAULT_RETRY_CYCLE = "PT5S,PT15S,PT30S,PT1M,PT2M";
+
   public LifecycleProperties {
-    retryCycle = retryCycle == null || retryCycle.isBlank() ? "R5/PT10S" : retryCycle;
+    retryCycle = retryCycle == null || retryCycle.isBlank() ? DEFAULT_RETRY_CYCLE : retryCycle;
     pendingTimeLimit = pendingTimeLimit == null ? Duration.ofMinutes(10) : pendingTimeLimit;
     inboxRetention = inboxRetention == null ? Duration.ofDays(7) : inboxRetention;
     applyThreads = applyThreads <= 0 ? autoApplyThreads() : applyThreads;

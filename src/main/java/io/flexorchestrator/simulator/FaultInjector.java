@@ -17,10 +17,21 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "orchestrator.sandbox", havingValue = "true")
 public class FaultInjector {
 
-  /** The fault settings; rate 0 = off. */
-  public record Faults(double rate, List<Integer> statuses, long latencyMs, boolean applyThenFail) {
+  /**
+   * The fault settings; rate 0 = off. {@code applyThenFailShare}: the share of the 5xx faults
+   * drawn for a write (non-GET) that change the state first and then fail ({@code applyThenFail:
+   * true} is share 1); the others, and every 429, fail before anything is applied. {@code only}: a regular expression
+   * the request ("METHOD /path") must match to be faulted (null = every request). {@code count}:
+   * how many faults to inject at most (0 = no limit).
+   */
+  public record Faults(double rate, List<Integer> statuses, long latencyMs, double applyThenFailShare,
+      String only, long count) {
     static Faults off() {
-      return new Faults(0, List.of(500), 0, false);
+      return new Faults(0, List.of(500), 0, 0, null, 0);
+    }
+
+    boolean applyThenFail() {
+      return applyThenFailShare >= 1;
     }
 
     Map<String, Object> toJson() {
@@ -28,12 +39,23 @@ public class FaultInjector {
       m.put("rate", rate);
       m.put("statuses", statuses);
       m.put("latencyMs", latencyMs);
-      m.put("applyThenFail", applyThenFail);
+      m.put("applyThenFail", applyThenFail());
+      m.put("applyThenFailShare", applyThenFailShare);
+      if (only != null) {
+        m.put("only", only);
+      }
+      m.put("count", count);
       return m;
     }
   }
 
+  /** A fault to inject: its status, and whether the request is applied before it is answered. */
+  record Fault(int status, boolean afterApply) {}
+
   private volatile Faults faults = Faults.off();
+  private volatile java.util.regex.Pattern only;
+  private final java.util.concurrent.atomic.AtomicLong injected = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong injectedAfterApply = new java.util.concurrent.atomic.AtomicLong();
   private volatile int interactionsPerSecond;
   private final Deque<Long> interactionCalls = new ArrayDeque<>();
   /** Interactions creates answered 429 since the limit was last set. */
@@ -44,7 +66,20 @@ public class FaultInjector {
   }
 
   void configure(Faults next) {
+    only = next.only() == null ? null : java.util.regex.Pattern.compile(next.only());
+    injected.set(0);
+    injectedAfterApply.set(0);
     faults = next;
+  }
+
+  /** Faults injected since they were last configured. */
+  long injected() {
+    return injected.get();
+  }
+
+  /** Of those, the ones answered after the request had been applied. */
+  long injectedAfterApply() {
+    return injectedAfterApply.get();
   }
 
   int interactionsPerSecond() {
@@ -61,7 +96,7 @@ public class FaultInjector {
   }
 
   void reset() {
-    faults = Faults.off();
+    configure(Faults.off());
     interactionsPerSecond = 0;
     interactionsRejected.set(0);
     synchronized (interactionCalls) {
@@ -69,16 +104,30 @@ public class FaultInjector {
     }
   }
 
-  /** The status of the fault to inject now, or 0. */
-  int draw() {
+  /** The fault to inject into this request now, or null. */
+  Fault draw(String method, String path) {
     Faults f = faults;
-    if (f.rate() <= 0 || f.statuses().isEmpty()) {
-      return 0;
+    java.util.regex.Pattern match = only;
+    if (f.rate() <= 0 || f.statuses().isEmpty()
+        || (match != null && !match.matcher(method + " " + path).find())) {
+      return null;
     }
-    if (ThreadLocalRandom.current().nextDouble() >= f.rate()) {
-      return 0;
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    if (random.nextDouble() >= f.rate()) {
+      return null;
     }
-    return f.statuses().get(ThreadLocalRandom.current().nextInt(f.statuses().size()));
+    long before = injected.getAndUpdate(n -> f.count() > 0 && n >= f.count() ? n : n + 1);
+    if (f.count() > 0 && before >= f.count()) {
+      return null;
+    }
+    int status = f.statuses().get(random.nextInt(f.statuses().size()));
+    // a 429 is Twilio refusing before doing anything: never applied
+    boolean afterApply = !"GET".equals(method) && status != 429 && f.applyThenFailShare() > 0
+        && random.nextDouble() < f.applyThenFailShare();
+    if (afterApply) {
+      injectedAfterApply.incrementAndGet();
+    }
+    return new Fault(status, afterApply);
   }
 
   void delay() {

@@ -296,7 +296,10 @@ public class SimControlController {
 
   @GetMapping("/faults")
   public Map<String, Object> faults() {
-    return faults.faults().toJson();
+    Map<String, Object> answer = faults.faults().toJson();
+    answer.put("injected", faults.injected());
+    answer.put("injectedAfterApply", faults.injectedAfterApply());
+    return answer;
   }
 
   @PutMapping("/faults")
@@ -325,7 +328,28 @@ public class SimControlController {
     if (!(applyThenFail instanceof Boolean)) {
       return bad("applyThenFail must be a boolean");
     }
-    FaultInjector.Faults next = new FaultInjector.Faults(rate, statuses, latency, (Boolean) applyThenFail);
+    Object rawShare = b.getOrDefault("applyThenFailShare", Boolean.TRUE.equals(applyThenFail) ? 1 : 0);
+    double share = rawShare instanceof Number n ? n.doubleValue() : -1;
+    if (share < 0 || share > 1) {
+      return bad("applyThenFailShare must be a number from 0 to 1");
+    }
+    Object only = b.get("only");
+    if (only != null && !(only instanceof String)) {
+      return bad("only must be a regular expression over \"METHOD /path\", e.g. \"POST .*/Invites$\"");
+    }
+    if (only != null) {
+      try {
+        java.util.regex.Pattern.compile((String) only);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        return bad("only is not a valid regular expression");
+      }
+    }
+    Object rawCount = b.getOrDefault("count", 0);
+    if (!(rawCount instanceof Number count) || count.longValue() < 0) {
+      return bad("count must be a number >= 0 (0 = no limit)");
+    }
+    FaultInjector.Faults next = new FaultInjector.Faults(rate, statuses, latency, share,
+        (String) only, count.longValue());
     faults.configure(next);
     log.info("sim faults: {}", next.toJson());
     return ResponseEntity.ok(next.toJson());

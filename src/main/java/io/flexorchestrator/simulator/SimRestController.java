@@ -118,20 +118,19 @@ public class SimRestController {
         throw new SimError(429, 20429, "Too Many Requests");
       }
       faults.delay();
-      int fault = faults.draw();
-      boolean applyThenFail = fault != 0 && faults.faults().applyThenFail() && !"GET".equals(method);
-      if (fault != 0 && !applyThenFail) {
-        log.info("sim: injected fault {} on {} {}", fault, method, fullPath);
-        throw FaultInjector.error(fault);
+      FaultInjector.Fault fault = faults.draw(method, fullPath);
+      if (fault != null && !fault.afterApply()) {
+        log.info("sim: injected fault {} on {} {}", fault.status(), method, fullPath);
+        throw FaultInjector.error(fault.status());
       }
       SimRequest simRequest = new SimRequest(method, product, specPath,
           SimRequest.segmentsOf(specPath), params, jsonBody, "true".equalsIgnoreCase(webhookHeader));
       boolean mute = "conversations".equals(product) && !simRequest.webhookEnabled();
       SimResponse response = state.locked(
           () -> ConversationEvents.muted(mute, () -> api.handle(simRequest)));
-      if (applyThenFail) {
-        log.info("sim: applied {} {}, then injected fault {}", method, fullPath, fault);
-        throw FaultInjector.error(fault);
+      if (fault != null) {
+        log.info("sim: applied {} {}, then injected fault {}", method, fullPath, fault.status());
+        throw FaultInjector.error(fault.status());
       }
       return answer(response.status(), response.body());
     } catch (SimError e) {

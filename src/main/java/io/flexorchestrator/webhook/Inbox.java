@@ -160,12 +160,17 @@ public class Inbox {
         : jdbc.queryForList(sql, status.name(), conversationSid);
   }
 
-  /** Deletes what is settled and older than the retention; dedupe keys with it. */
+  /**
+   * Deletes what is settled and older than the retention, and the old dedupe keys. A pending or
+   * dead-lettered event is never deleted, and neither are its keys: a redelivery of it is still a
+   * duplicate however long it waits.
+   */
   public int purgeOlderThan(Instant cutoff) {
     Timestamp at = Timestamp.from(cutoff);
-    int keys = jdbc.update("DELETE FROM webhook_dedupe WHERE received_at < ?", at);
     int rows = jdbc.update("DELETE FROM webhook_inbox WHERE received_at < ? AND status IN"
         + " ('DONE', 'IGNORED')", at);
+    int keys = jdbc.update("DELETE FROM webhook_dedupe WHERE received_at < ? AND (inbox_id IS NULL"
+        + " OR inbox_id NOT IN (SELECT id FROM webhook_inbox WHERE status IN ('PENDING', 'DEAD')))", at);
     return keys + rows;
   }
 

@@ -1,5 +1,8 @@
 package io.flexorchestrator.webhook;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,15 +16,24 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Reads a webhook's body itself, with a hard size limit (Twilio's payloads are small; a larger one
- * is refused with 413 before anything is parsed), and parses the form encoding strictly.
+ * is refused with 413 before anything is parsed), and parses the form encoding strictly. Twilio
+ * sends these webhooks form-encoded; a JSON body (signed through {@code bodySHA256}) is taken as
+ * the same parameters in a flat JSON object: strings as they are, other scalars as their text,
+ * nested objects and arrays as their JSON text (e.g. {@code TaskAttributes}).
  */
 @Component
 public class WebhookRequestReader {
 
-  private final int maxBytes;
+  static final String NOT_AN_OBJECT =
+      "a JSON body must be one object of Twilio's parameters, e.g. {\"EventType\": \"...\"}";
 
-  public WebhookRequestReader(@Value("${orchestrator.webhooks.max-body-size:64KB}") DataSize max) {
+  private final int maxBytes;
+  private final ObjectMapper mapper;
+
+  public WebhookRequestReader(@Value("${orchestrator.webhooks.max-body-size:64KB}") DataSize max,
+      ObjectMapper mapper) {
     this.maxBytes = (int) max.toBytes();
+    this.mapper = mapper;
   }
 
   public WebhookRequest read(HttpServletRequest request) {
@@ -31,9 +43,31 @@ public class WebhookRequestReader {
     String body = readBody(request);
     String contentType = request.getContentType() == null ? "" : request.getContentType().toLowerCase();
     boolean json = contentType.startsWith("application/json");
-    Map<String, String> params = json ? Map.of() : parseForm(body);
-    return new WebhookRequest(request.getRequestURI(), request.getQueryString(), params, body, json,
-        request.getHeader("X-Twilio-Signature"), request.getHeader("I-Twilio-Idempotency-Token"));
+    Map<String, String> params = json ? parseJson(body) : parseForm(body);
+    return new WebhookRequest(request.getRequestURI(), request.getQueryString(),
+        params == null ? Map.of() : params, body, json, request.getHeader("X-Twilio-Signature"),
+        request.getHeader("I-Twilio-Idempotency-Token"), params == null ? NOT_AN_OBJECT : null);
+  }
+
+  /** The members of a JSON object as parameters; null when the body is not a JSON object. */
+  private Map<String, String> parseJson(String body) {
+    JsonNode root;
+    try {
+      root = mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+    if (root == null || !root.isObject()) {
+      return null;
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    root.properties().forEach(member -> {
+      JsonNode value = member.getValue();
+      if (!value.isNull()) {
+        params.put(member.getKey(), value.isContainerNode() ? value.toString() : value.asText());
+      }
+    });
+    return params;
   }
 
   private String readBody(HttpServletRequest request) {

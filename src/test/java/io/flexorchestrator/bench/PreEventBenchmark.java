@@ -93,7 +93,7 @@ class PreEventBenchmark {
   }
 
   private void evaluate(Map<String, String> params) {
-    chain.evaluate(parser.message(new WebhookRequest(PATH, null, params, "", false, "x", null)));
+    chain.evaluate(parser.message(new WebhookRequest(PATH, null, params, "", false, "x", null, null)));
   }
 
   /** 20 requests in the proportions of the report, each signed once (Twilio signs each). */

@@ -11,7 +11,7 @@ class LifecyclePropertiesTest {
   void unsetValuesFallBackToTheDocumentedDefaults() {
     LifecycleProperties defaults = new LifecycleProperties(null, null, null, 0);
 
-    assertThat(defaults.retryCycle()).isEqualTo("R5/PT10S");
+    assertThat(defaults.retryCycle()).isEqualTo("PT5S,PT15S,PT30S,PT1M,PT2M");
     assertThat(defaults.pendingTimeLimit()).isEqualTo(Duration.ofMinutes(10));
     assertThat(defaults.inboxRetention()).isEqualTo(Duration.ofDays(7));
     assertThat(defaults.applyThreads()).isEqualTo(LifecycleProperties.autoApplyThreads());

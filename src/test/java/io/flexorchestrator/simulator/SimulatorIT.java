@@ -417,6 +417,25 @@ class SimulatorIT {
   }
 
   @Test
+  void faultsCanBeAimedAtOneRequestAndA429NeverChangesAnything() {
+    assertThat(sim.control("PUT", "/faults", Map.of("rate", 1, "statuses", List.of(429),
+        "applyThenFailShare", 1, "only", "^POST /sim/conversations/v1/Conversations$", "count", 1))
+        .status()).isEqualTo(200);
+    assertThat(sim.form("GET", "/sim/conversations/v1/Conversations?PageSize=1", Map.of()).status())
+        .as("not aimed at").isEqualTo(200);
+    assertThat(sim.form("POST", "/sim/conversations/v1/Conversations", Map.of("UniqueName", "throttled"))
+        .status()).isEqualTo(429);
+    assertThat(sim.form("GET", "/sim/conversations/v1/Conversations/throttled", Map.of()).status())
+        .as("a 429 is refused before anything is done").isEqualTo(404);
+    assertThat(sim.form("POST", "/sim/conversations/v1/Conversations", Map.of("UniqueName", "second"))
+        .status()).as("only one fault (count 1)").isIn(200, 201);
+    Map<String, Object> settings = sim.control("GET", "/faults", null).json();
+    assertThat(settings).containsEntry("injected", 1).containsEntry("injectedAfterApply", 0);
+    assertThat(sim.control("PUT", "/faults", Map.of("rate", 1, "only", "(")).status()).isEqualTo(400);
+    sim.control("PUT", "/faults", Map.of("rate", 0));
+  }
+
+  @Test
   void rateLimitAnswers429() {
     sim.control("PUT", "/limits", Map.of("interactionsPerSecond", 1));
     Conversation c = Conversation.creator().create(twilio);

@@ -39,9 +39,34 @@ public class WebhookClient {
   }
 
   public HttpResponse<String> postRaw(String path, String body, String signature, String token) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(localBase + path))
+    return send(path, "application/x-www-form-urlencoded", body, signature, token);
+  }
+
+  /**
+   * Posts a JSON body as Twilio signs one: its SHA-256 (hex) in the {@code bodySHA256} query
+   * parameter, the signature over the URL with that query and no parameters. {@code signedBody}
+   * is the body the hash and signature are made for (a different one = a forgery).
+   */
+  public HttpResponse<String> postJson(String path, String body, String signedBody) {
+    String pathAndQuery = path + "?bodySHA256=" + sha256Hex(signedBody);
+    return send(pathAndQuery, "application/json", body,
+        TwilioSignatures.sign(SandboxDefaults.AUTH_TOKEN, publicBase + pathAndQuery, Map.of()), null);
+  }
+
+  private static String sha256Hex(String body) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpResponse<String> send(String pathAndQuery, String contentType, String body,
+      String signature, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(localBase + pathAndQuery))
         .timeout(Duration.ofSeconds(20))
-        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (signature != null) {
       request.header("X-Twilio-Signature", signature);

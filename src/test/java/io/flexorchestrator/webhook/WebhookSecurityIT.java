@@ -2,6 +2,7 @@ package io.flexorchestrator.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flexorchestrator.support.Sandbox;
 import io.flexorchestrator.support.SandboxIT;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ class WebhookSecurityIT extends SandboxIT {
 
   @Autowired RuntimeService runtime;
   @Autowired JdbcTemplate jdbc;
+  @Autowired org.camunda.bpm.engine.HistoryService history;
 
   private Map<String, String> messageAdded(String conversationSid, String messageSid) {
     Map<String, String> params = new LinkedHashMap<>();
@@ -96,6 +98,44 @@ class WebhookSecurityIT extends SandboxIT {
     HttpResponse<String> wrong = webhooks().post("/webhooks/conversations", wrongPrefix);
     assertThat(wrong.statusCode()).isEqualTo(400);
     assertThat(wrong.body()).contains("ConversationSid must be a CH");
+  }
+
+  @Test
+  void jsonBodiesSignedThroughBodySha256AreTakenAsParametersAndForgedOnesRefused() {
+    Sandbox sandbox = new Sandbox(sim(), history);
+    sandbox.agents("manual");
+    String ch = sandbox.inbound(Sandbox.newCustomer());
+    sandbox.awaitTask(ch, "pending");
+    long before = inboxRows(ch);
+    String json = "{\"EventType\":\"onMessageAdded\",\"ConversationSid\":\"" + ch + "\","
+        + "\"MessageSid\":\"IM0000000000000000000000000000a005\",\"Author\":\"+15551230001\","
+        + "\"Body\":\"hello again\",\"Source\":\"SMS\",\"Index\":7,\"Attributes\":{}}";
+
+    String tampered = json.replace("hello again", "something else");
+    HttpResponse<String> forged = webhooks().postJson("/webhooks/conversations", tampered, json);
+    assertThat(forged.statusCode()).isEqualTo(403);
+    assertThat(webhooks().postJson("/webhooks/conversations", "[1,2]", "[1]").statusCode())
+        .as("an unsigned array is refused for its signature first").isEqualTo(403);
+    assertThat(inboxRows(ch)).isEqualTo(before);
+
+    assertThat(webhooks().postJson("/webhooks/conversations", json, json).statusCode()).isEqualTo(200);
+    assertThat(inboxRows(ch)).isEqualTo(before + 1);
+    assertThat(jdbc.queryForObject("SELECT payload FROM webhook_inbox WHERE conversation_sid = ?"
+        + " AND event_type = 'onMessageAdded' ORDER BY id DESC FETCH FIRST 1 ROWS ONLY", String.class, ch))
+        .contains("IM0000000000000000000000000000a005").contains("\"Index\":\"7\"");
+    assertThat(webhooks().postJson("/webhooks/conversations", json, json).statusCode())
+        .as("a repeated JSON delivery is acknowledged").isEqualTo(200);
+    assertThat(inboxRows(ch)).as("and stored once").isEqualTo(before + 1);
+    assertThat(sandbox.instances(ch)).isEqualTo(1);
+
+    String notJson = "{\"EventType\":\"task.completed\",\"TaskSid\":\"WT00000000000000000000000000000001\","
+        + "\"TaskAttributes\":\"{not json\"}";
+    HttpResponse<String> malformed = webhooks().postJson("/webhooks/taskrouter", notJson, notJson);
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(malformed.body()).contains("TaskAttributes is not valid JSON");
+    HttpResponse<String> array = webhooks().postJson("/webhooks/taskrouter", "[1,2]", "[1,2]");
+    assertThat(array.statusCode()).isEqualTo(400);
+    assertThat(array.body()).contains("one object of Twilio's parameters").doesNotContain("Exception");
   }
 
   @Test
