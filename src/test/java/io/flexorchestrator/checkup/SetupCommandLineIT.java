@@ -3,7 +3,6 @@ package io.flexorchestrator.checkup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flexorchestrator.config.SandboxDefaults;
 import io.flexorchestrator.support.ChildApp;
 import io.flexorchestrator.support.SandboxIT;
 import java.nio.file.Files;
@@ -36,17 +35,8 @@ class SetupCommandLineIT extends SandboxIT {
         "--setup")
         .directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(dir.resolve("setup.log").toFile());
-    builder.environment().putAll(Map.of(
-        "TWILIO_ACCOUNT_SID", SandboxDefaults.ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN", SandboxDefaults.AUTH_TOKEN,
-        "TWILIO_API_BASE_URL", "http://localhost:" + port + "/sim",
-        "FLEX_WORKSPACE_SID", SandboxDefaults.WORKSPACE_SID,
-        "FLEX_WORKFLOW_SID", SandboxDefaults.WORKFLOW_SID,
-        "FLEX_CHAT_SERVICE_SID", SandboxDefaults.CHAT_SERVICE_SID,
-        "ORCHESTRATOR_PUBLIC_URL", child,
-        "CAMUNDA_BPM_ADMINUSER_ID", "operator",
-        "CAMUNDA_BPM_ADMINUSER_PASSWORD", "setup-test-secret",
-        "SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db/orchestrator").toAbsolutePath()));
+    builder.environment().putAll(
+        ChildApp.realModeAgainstSimulator(port, child, dir, "setup-test-secret"));
     Process process = builder.start();
     try {
       boolean exited = process.waitFor(300, TimeUnit.SECONDS);

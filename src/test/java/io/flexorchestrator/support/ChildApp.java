@@ -1,5 +1,6 @@
 package io.flexorchestrator.support;
 
+import io.flexorchestrator.config.SandboxDefaults;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -44,6 +45,25 @@ public class ChildApp {
       throw new IllegalStateException("no packaged jar in target/: run through `mvn verify`");
     }
     return jars[0].toPath().toAbsolutePath();
+  }
+
+  /**
+   * A child app in real mode (credentials set) whose Twilio is the simulator of the test's own app
+   * on {@code simPort}, with its own H2 file database under {@code dir}.
+   */
+  public static Map<String, String> realModeAgainstSimulator(int simPort, String publicUrl, Path dir,
+      String operatorPassword) {
+    return Map.of(
+        "TWILIO_ACCOUNT_SID", SandboxDefaults.ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN", SandboxDefaults.AUTH_TOKEN,
+        "TWILIO_API_BASE_URL", "http://localhost:" + simPort + "/sim",
+        "FLEX_WORKSPACE_SID", SandboxDefaults.WORKSPACE_SID,
+        "FLEX_WORKFLOW_SID", SandboxDefaults.WORKFLOW_SID,
+        "FLEX_CHAT_SERVICE_SID", SandboxDefaults.CHAT_SERVICE_SID,
+        "ORCHESTRATOR_PUBLIC_URL", publicUrl,
+        "CAMUNDA_BPM_ADMINUSER_ID", "operator",
+        "CAMUNDA_BPM_ADMINUSER_PASSWORD", operatorPassword,
+        "SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db/orchestrator").toAbsolutePath());
   }
 
   public int port() {

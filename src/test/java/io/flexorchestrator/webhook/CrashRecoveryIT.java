@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,18 +55,10 @@ class CrashRecoveryIT extends SandboxIT {
     sandbox.agents("auto");
     int childPort = ChildApp.freePort();
     String child = "http://localhost:" + childPort;
-    ChildApp app = new ChildApp(dir, childPort, Map.of(
-        "TWILIO_ACCOUNT_SID", SandboxDefaults.ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN", SandboxDefaults.AUTH_TOKEN,
-        "TWILIO_API_BASE_URL", "http://localhost:" + port + "/sim",
-        "FLEX_WORKSPACE_SID", SandboxDefaults.WORKSPACE_SID,
-        "FLEX_WORKFLOW_SID", SandboxDefaults.WORKFLOW_SID,
-        "FLEX_CHAT_SERVICE_SID", SandboxDefaults.CHAT_SERVICE_SID,
-        "ORCHESTRATOR_PUBLIC_URL", child,
-        "CAMUNDA_BPM_ADMINUSER_ID", "operator",
-        "CAMUNDA_BPM_ADMINUSER_PASSWORD", "crash-test-secret",
-        "SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db/orchestrator").toAbsolutePath()
-            + ";WRITE_DELAY=0"),
+    Map<String, String> env = new HashMap<>(
+        ChildApp.realModeAgainstSimulator(port, child, dir, "crash-test-secret"));
+    env.merge("SPRING_DATASOURCE_URL", ";WRITE_DELAY=0", String::concat);
+    ChildApp app = new ChildApp(dir, childPort, env,
         List.of("--orchestrator.lifecycle.retry-cycle=R10/PT1S", "--orchestrator.checkup.enabled=false",
             "--orchestrator.routing.channels.default.greeting=true"));
 
