@@ -27,8 +27,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * callback had changed the instance meanwhile. Its transaction is rolled back and the event is
  * applied again in a new one, once. Its own database: the spied applier makes its own context.
  */
-@TestPropertySource(properties =
-    "spring.datasource.url=jdbc:h2:mem:concurrent-update-it;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256")
+@TestPropertySource(properties = {
+    "spring.datasource.url=jdbc:h2:mem:concurrent-update-it;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256",
+    // its own engine name: a second "default" would take that name from the shared context's
+    // engine in the JVM-wide registry Cockpit and the REST API look engines up in
+    "camunda.bpm.process-engine-name=concurrent-update-it"})
 class ConcurrentUpdateRetryIT extends SandboxIT {
 
   @MockitoSpyBean LifecycleApplier applier;

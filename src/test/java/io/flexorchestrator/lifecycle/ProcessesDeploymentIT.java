@@ -33,6 +33,9 @@ class ProcessesDeploymentIT {
         "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("db/orchestrator").toAbsolutePath(),
         "--orchestrator.processes-location=file:" + models.toAbsolutePath() + "/",
         "--camunda.bpm.job-execution.enabled=false",
+        // not "default": closing this engine would take that name from the shared test context's
+        // engine in the JVM-wide registry Cockpit and the REST API look engines up in
+        "--camunda.bpm.process-engine-name=processes-deployment-it",
         "--spring.jmx.enabled=false");
   }
 

@@ -33,7 +33,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     "spring.datasource.url=jdbc:h2:mem:simulator-it;DB_CLOSE_DELAY=-1",
     "camunda.bpm.job-execution.enabled=false",
     "orchestrator.sim.webhook-retry-delay-ms=100",
-    "orchestrator.sim.webhook-max-retries=2"})
+    "orchestrator.sim.webhook-max-retries=2",
+    "camunda.bpm.process-engine-name=simulator-it"})
 class SimulatorIT {
 
   static final String WS = SandboxDefaults.WORKSPACE_SID;

@@ -20,7 +20,8 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {
     "orchestrator.public-url=" + BehindProxyIT.PUBLIC_URL,
-    "spring.datasource.url=jdbc:h2:mem:behind-proxy-it;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256"})
+    "spring.datasource.url=jdbc:h2:mem:behind-proxy-it;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256",
+    "camunda.bpm.process-engine-name=behind-proxy-it"})
 class BehindProxyIT extends SandboxIT {
 
   static final String PUBLIC_URL = "https://orchestrator.example.com/flex";
