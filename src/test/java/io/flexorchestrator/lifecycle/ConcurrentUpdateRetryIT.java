@@ -31,7 +31,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
     "spring.datasource.url=jdbc:h2:mem:concurrent-update-it;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256",
     // its own engine name: a second "default" would take that name from the shared context's
     // engine in the JVM-wide registry Cockpit and the REST API look engines up in
-    "camunda.bpm.process-engine-name=concurrent-update-it"})
+    "camunda.bpm.process-engine-name=concurrentUpdateIt",
+    // nor the web apps: their lazily started filters take the last started context JVM-wide
+    "camunda.bpm.webapp.enabled=false"})
 class ConcurrentUpdateRetryIT extends SandboxIT {
 
   @MockitoSpyBean LifecycleApplier applier;

@@ -36,7 +36,10 @@ class OutOfHoursReplyIT {
     app = new SpringApplicationBuilder(FlexOrchestratorApplication.class).profiles("it").run(
         "--server.port=0",
         "--spring.datasource.url=jdbc:h2:mem:flex-orchestrator-it-out-of-hours;DB_CLOSE_DELAY=-1",
-        "--camunda.bpm.process-engine-name=out-of-hours",
+        "--camunda.bpm.process-engine-name=outOfHours",
+        // the web apps keep JVM-wide state (their lazily started filters take the last started
+        // context), so a second app in the test JVM leaves them to the shared context
+        "--camunda.bpm.webapp.enabled=false",
         "--spring.jmx.enabled=false",
         "--orchestrator.checkup.enabled=false",
         // open == close: closed at every time of every day

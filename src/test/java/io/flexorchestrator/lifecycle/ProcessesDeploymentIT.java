@@ -34,8 +34,11 @@ class ProcessesDeploymentIT {
         "--orchestrator.processes-location=file:" + models.toAbsolutePath() + "/",
         "--camunda.bpm.job-execution.enabled=false",
         // not "default": closing this engine would take that name from the shared test context's
-        // engine in the JVM-wide registry Cockpit and the REST API look engines up in
-        "--camunda.bpm.process-engine-name=processes-deployment-it",
+        // engine in the JVM-wide registry Cockpit and the REST API look engines up in (and no
+        // hyphen: the starter ignores such a name and falls back to "default")
+        "--camunda.bpm.process-engine-name=processesDeploymentIt",
+        // and no web apps: their lazily started filters take the last started context JVM-wide
+        "--camunda.bpm.webapp.enabled=false",
         "--spring.jmx.enabled=false");
   }
 

@@ -34,7 +34,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     "camunda.bpm.job-execution.enabled=false",
     "orchestrator.sim.webhook-retry-delay-ms=100",
     "orchestrator.sim.webhook-max-retries=2",
-    "camunda.bpm.process-engine-name=simulator-it"})
+    "camunda.bpm.process-engine-name=simulatorIt",
+    "camunda.bpm.webapp.enabled=false"})
 class SimulatorIT {
 
   static final String WS = SandboxDefaults.WORKSPACE_SID;

@@ -21,7 +21,8 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {
     "orchestrator.public-url=" + BehindProxyIT.PUBLIC_URL,
     "spring.datasource.url=jdbc:h2:mem:behind-proxy-it;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256",
-    "camunda.bpm.process-engine-name=behind-proxy-it"})
+    "camunda.bpm.process-engine-name=behindProxyIt",
+    "camunda.bpm.webapp.enabled=false"})
 class BehindProxyIT extends SandboxIT {
 
   static final String PUBLIC_URL = "https://orchestrator.example.com/flex";
