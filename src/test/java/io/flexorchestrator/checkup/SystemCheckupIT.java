@@ -28,6 +28,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Status;
@@ -46,6 +48,31 @@ class SystemCheckupIT extends SandboxIT {
   @Autowired TwilioSetupHealthIndicator health;
   @Autowired TwilioGateway gateway;
   @Autowired CheckupRunner runner;
+  private CheckupProperties.OrphanPolicy orphanPolicy;
+  private Duration orphanGrace;
+  private Duration lifecycleGrace;
+  private Duration channelGrace;
+  private Duration channelLookback;
+
+  /** A test may change the checkup's settings and the virtual agents' mode: both come back after it. */
+  @BeforeEach
+  void rememberSettings() {
+    orphanPolicy = properties.getOrphanPolicy();
+    orphanGrace = properties.getOrphanGrace();
+    lifecycleGrace = properties.getLifecycleGrace();
+    channelGrace = properties.getChannelGrace();
+    channelLookback = properties.getChannelLookback();
+  }
+
+  @AfterEach
+  void restoreSettings() {
+    properties.setOrphanPolicy(orphanPolicy);
+    properties.setOrphanGrace(orphanGrace);
+    properties.setLifecycleGrace(lifecycleGrace);
+    properties.setChannelGrace(channelGrace);
+    properties.setChannelLookback(channelLookback);
+    sandbox().agents("auto");
+  }
 
   private Sandbox sandbox() {
     return new Sandbox(sim(), history);
@@ -104,13 +131,9 @@ class SystemCheckupIT extends SandboxIT {
   void anOrphanIsClosedWhenThePolicySaysClose() {
     String conversation = orphan(Sandbox.newCustomer());
     properties.setOrphanPolicy(CheckupProperties.OrphanPolicy.CLOSE);
-    try {
-      JsonNode item = item(checkup(), "orphans", conversation);
-      assertThat(item).isNotNull();
-      assertThat(item.get("action").asText()).isEqualTo("closed");
-    } finally {
-      properties.setOrphanPolicy(CheckupProperties.OrphanPolicy.ROUTE);
-    }
+    JsonNode item = item(checkup(), "orphans", conversation);
+    assertThat(item).isNotNull();
+    assertThat(item.get("action").asText()).isEqualTo("closed");
     assertThat(sandbox().conversation(conversation).get("state").asText()).isEqualTo("closed");
     assertThat(sandbox().instances(conversation)).isZero();
   }
@@ -130,60 +153,50 @@ class SystemCheckupIT extends SandboxIT {
   void aTaskCanceledWhileTheAppWasDownEndsItsLifecycleOnTheNextSweep() {
     Sandbox sandbox = sandbox();
     sandbox.agents("manual");
-    var grace = properties.getLifecycleGrace();
-    try {
-      String conversation = sandbox.inbound(Sandbox.newCustomer());
-      String task = sandbox.awaitTask(conversation, "pending");
-      await().atMost(Duration.ofSeconds(30)).until(() -> runtime.createEventSubscriptionQuery()
-          .eventName("ReservationAccepted").processInstanceId(runtime.createProcessInstanceQuery()
-              .processInstanceBusinessKey(conversation).singleResult().getId()).count() == 1);
-      // TaskRouter cancels it, but the callback never reaches the app
-      HttpJson.Reply canceled = sim().post("/sim/control/tasks/" + task + "/cancel",
-          Map.of("reason", "interaction creation failed", "webhooks", false));
-      assertThat(canceled.status()).as(canceled.body()).isEqualTo(200);
-      assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(conversation).count())
-          .isEqualTo(1);
+    String conversation = sandbox.inbound(Sandbox.newCustomer());
+    String task = sandbox.awaitTask(conversation, "pending");
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtime.createEventSubscriptionQuery()
+        .eventName("ReservationAccepted").processInstanceId(runtime.createProcessInstanceQuery()
+            .processInstanceBusinessKey(conversation).singleResult().getId()).count() == 1);
+    // TaskRouter cancels it, but the callback never reaches the app
+    HttpJson.Reply canceled = sim().post("/sim/control/tasks/" + task + "/cancel",
+        Map.of("reason", "interaction creation failed", "webhooks", false));
+    assertThat(canceled.status()).as(canceled.body()).isEqualTo(200);
+    assertThat(runtime.createProcessInstanceQuery().processInstanceBusinessKey(conversation).count())
+        .isEqualTo(1);
 
-      properties.setLifecycleGrace(Duration.ZERO);
-      JsonNode item = item(checkup(), "lifecycles", conversation);
-      assertThat(item).isNotNull();
-      assertThat(item.get("action").asText()).isEqualTo("replayed");
-      assertThat(item.get("event").asText()).isEqualTo("task.canceled");
-      assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("canceled-before-accept");
-      await().atMost(Duration.ofSeconds(10)).until(() ->
-          "closed".equals(sandbox.conversation(conversation).get("state").asText()));
-    } finally {
-      properties.setLifecycleGrace(grace);
-      sandbox.agents("auto");
-    }
+    properties.setLifecycleGrace(Duration.ZERO);
+    JsonNode item = item(checkup(), "lifecycles", conversation);
+    assertThat(item).isNotNull();
+    assertThat(item.get("action").asText()).isEqualTo("replayed");
+    assertThat(item.get("event").asText()).isEqualTo("task.canceled");
+    assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("canceled-before-accept");
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        "closed".equals(sandbox.conversation(conversation).get("state").asText()));
   }
 
   @Test
   void diagnosticsOfAHealthyConversation() {
     Sandbox sandbox = sandbox();
     sandbox.agents("manual");
-    try {
-      String conversation = sandbox.inbound(Sandbox.newCustomer());
-      String task = sandbox.awaitTask(conversation, "pending");
-      await().atMost(Duration.ofSeconds(30)).until(() -> runtime.createEventSubscriptionQuery()
-          .eventName("ReservationAccepted").count() > 0 && sandbox.variable(conversation, "channelSid") != null);
-      sandbox.task(task, "accept");
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          Boolean.TRUE.equals(sandbox.variable(conversation, "agentAccepted")));
-      JsonNode diagnosis = operator().get("/api/diagnostics/conversations/" + conversation).json();
-      assertThat(diagnosis.get("conversationSid").asText()).isEqualTo(conversation);
-      for (String name : new String[] {"conversation", "service", "webhooks", "participants",
-          "agent-participants", "lifecycle", "interaction", "tasks", "agent-reached", "inbox"}) {
-        assertThat(check(diagnosis, name).get("ok").asBoolean()).as(name + ": " + diagnosis).isTrue();
-      }
-      assertThat(check(diagnosis, "lifecycle").get("detail").asText()).startsWith("running");
-      assertThat(diagnosis.toString()).doesNotContain(conversation.isEmpty() ? "x" : "+1555123");
-      sandbox.task(task, "wrapup");
-      sandbox.task(task, "complete");
-      assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("completed");
-    } finally {
-      sandbox.agents("auto");
+    String conversation = sandbox.inbound(Sandbox.newCustomer());
+    String task = sandbox.awaitTask(conversation, "pending");
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtime.createEventSubscriptionQuery()
+        .eventName("ReservationAccepted").count() > 0 && sandbox.variable(conversation, "channelSid") != null);
+    sandbox.task(task, "accept");
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        Boolean.TRUE.equals(sandbox.variable(conversation, "agentAccepted")));
+    JsonNode diagnosis = operator().get("/api/diagnostics/conversations/" + conversation).json();
+    assertThat(diagnosis.get("conversationSid").asText()).isEqualTo(conversation);
+    for (String name : new String[] {"conversation", "service", "webhooks", "participants",
+        "agent-participants", "lifecycle", "interaction", "tasks", "agent-reached", "inbox"}) {
+      assertThat(check(diagnosis, name).get("ok").asBoolean()).as(name + ": " + diagnosis).isTrue();
     }
+    assertThat(check(diagnosis, "lifecycle").get("detail").asText()).startsWith("running");
+    assertThat(diagnosis.toString()).doesNotContain(conversation.isEmpty() ? "x" : "+1555123");
+    sandbox.task(task, "wrapup");
+    sandbox.task(task, "complete");
+    assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("completed");
   }
 
   @Test
@@ -202,34 +215,26 @@ class SystemCheckupIT extends SandboxIT {
     assertThat(byAddress.get("conversations").get(0).get("conversationSid").asText()).isEqualTo(conversation);
     assertThat(byAddress.get("address").asText()).doesNotContain(customer);
     properties.setOrphanPolicy(CheckupProperties.OrphanPolicy.CLOSE);
-    try {
-      checkup(); // tidy up: close it
-    } finally {
-      properties.setOrphanPolicy(CheckupProperties.OrphanPolicy.ROUTE);
-    }
+    checkup(); // tidy up: close it
   }
 
   @Test
   void diagnosticsOfAFailedCreationPointAtTheCanceledTask() {
     Sandbox sandbox = sandbox();
     sandbox.agents("manual");
-    try {
-      String conversation = sandbox.inbound(Sandbox.newCustomer());
-      String task = sandbox.awaitTask(conversation, "pending");
-      await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.variable(conversation, "channelSid") != null);
-      await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(30)).until(() -> sim()
-          .post("/sim/control/tasks/" + task + "/cancel", Map.of("reason", "Interaction creation failed"))
-          .status() == 200 || !sandbox.tasks(conversation).get(0).get("status").asText().equals("pending"));
-      assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("canceled-before-accept");
-      JsonNode diagnosis = operator().get("/api/diagnostics/conversations/" + conversation).json();
-      JsonNode tasks = check(diagnosis, "tasks");
-      assertThat(tasks.get("ok").asBoolean()).as(diagnosis.toString()).isFalse();
-      assertThat(tasks.get("detail").asText()).contains(task).contains("canceled before any agent");
-      assertThat(check(diagnosis, "agent-reached").get("ok").asBoolean()).isFalse();
-      assertThat(check(diagnosis, "lifecycle").get("detail").asText()).contains("canceled-before-accept");
-    } finally {
-      sandbox.agents("auto");
-    }
+    String conversation = sandbox.inbound(Sandbox.newCustomer());
+    String task = sandbox.awaitTask(conversation, "pending");
+    await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.variable(conversation, "channelSid") != null);
+    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(30)).until(() -> sim()
+        .post("/sim/control/tasks/" + task + "/cancel", Map.of("reason", "Interaction creation failed"))
+        .status() == 200 || !sandbox.tasks(conversation).get(0).get("status").asText().equals("pending"));
+    assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("canceled-before-accept");
+    JsonNode diagnosis = operator().get("/api/diagnostics/conversations/" + conversation).json();
+    JsonNode tasks = check(diagnosis, "tasks");
+    assertThat(tasks.get("ok").asBoolean()).as(diagnosis.toString()).isFalse();
+    assertThat(tasks.get("detail").asText()).contains(task).contains("canceled before any agent");
+    assertThat(check(diagnosis, "agent-reached").get("ok").asBoolean()).isFalse();
+    assertThat(check(diagnosis, "lifecycle").get("detail").asText()).contains("canceled-before-accept");
   }
 
   @Test
@@ -318,42 +323,28 @@ class SystemCheckupIT extends SandboxIT {
   void aChannelLeftActiveWithOnlyTheCustomerIsClosed() {
     Sandbox sandbox = sandbox();
     sandbox.agents("manual");
-    Duration grace = properties.getChannelGrace();
-    try {
-      String conversation = endedKeepingTheChannel(sandbox);
-      properties.setChannelGrace(Duration.ZERO);
-      JsonNode item = item(checkup(), "channels", conversation);
-      assertThat(item).isNotNull();
-      assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("closed");
-      assertThat(item.get("lifecycleOutcome").asText()).isEqualTo("task-deleted");
-      assertThat(channelStatus(sandbox, conversation)).isEqualTo("closed");
-      assertThat(item(checkup(), "channels", conversation)).isNull(); // nothing left to do
-    } finally {
-      properties.setChannelGrace(grace);
-      sandbox.agents("auto");
-    }
+    String conversation = endedKeepingTheChannel(sandbox);
+    properties.setChannelGrace(Duration.ZERO);
+    JsonNode item = item(checkup(), "channels", conversation);
+    assertThat(item).isNotNull();
+    assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("closed");
+    assertThat(item.get("lifecycleOutcome").asText()).isEqualTo("task-deleted");
+    assertThat(channelStatus(sandbox, conversation)).isEqualTo("closed");
+    assertThat(item(checkup(), "channels", conversation)).isNull(); // nothing left to do
   }
 
   @Test
   void aChannelWhoseLifecycleEndedBeforeTheLookBackIsFoundByTheConversationSweep() {
     Sandbox sandbox = sandbox();
     sandbox.agents("manual");
-    Duration grace = properties.getChannelGrace();
-    Duration lookback = properties.getChannelLookback();
-    try {
-      String conversation = endedKeepingTheChannel(sandbox);
-      properties.setChannelGrace(Duration.ZERO);
-      // the lifecycle ended before the look-back window: only the conversation sweep can find it
-      properties.setChannelLookback(Duration.ofMillis(1));
-      JsonNode item = item(checkup(), "channels", conversation);
-      assertThat(item).isNotNull();
-      assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("closed");
-      assertThat(channelStatus(sandbox, conversation)).isEqualTo("closed");
-    } finally {
-      properties.setChannelGrace(grace);
-      properties.setChannelLookback(lookback);
-      sandbox.agents("auto");
-    }
+    String conversation = endedKeepingTheChannel(sandbox);
+    properties.setChannelGrace(Duration.ZERO);
+    // the lifecycle ended before the look-back window: only the conversation sweep can find it
+    properties.setChannelLookback(Duration.ofMillis(1));
+    JsonNode item = item(checkup(), "channels", conversation);
+    assertThat(item).isNotNull();
+    assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("closed");
+    assertThat(channelStatus(sandbox, conversation)).isEqualTo("closed");
   }
 
   private static String closedTimer(Sandbox sandbox, String conversation) {
@@ -364,23 +355,17 @@ class SystemCheckupIT extends SandboxIT {
   void aConversationWithoutCloseTimersThatIsNotLongLivedGetsThem() {
     Sandbox sandbox = sandbox();
     sandbox.agents("manual");
-    Duration grace = properties.getOrphanGrace();
-    try {
-      String conversation = endedKeepingTheChannel(sandbox);
-      // behind the app's back: somebody removes the timers
-      Conversation.updater(conversation).setTimersInactive("").setTimersClosed("").update(gateway.client());
-      assertThat(closedTimer(sandbox, conversation)).isNull();
+    String conversation = endedKeepingTheChannel(sandbox);
+    // behind the app's back: somebody removes the timers
+    Conversation.updater(conversation).setTimersInactive("").setTimersClosed("").update(gateway.client());
+    assertThat(closedTimer(sandbox, conversation)).isNull();
 
-      properties.setOrphanGrace(Duration.ZERO);
-      JsonNode item = item(checkup(), "timers", conversation);
-      assertThat(item).isNotNull();
-      assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("set");
-      assertThat(closedTimer(sandbox, conversation)).isNotNull();
-      assertThat(item(checkup(), "timers", conversation)).isNull(); // set once, then left alone
-    } finally {
-      properties.setOrphanGrace(grace);
-      sandbox.agents("auto");
-    }
+    properties.setOrphanGrace(Duration.ZERO);
+    JsonNode item = item(checkup(), "timers", conversation);
+    assertThat(item).isNotNull();
+    assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("set");
+    assertThat(closedTimer(sandbox, conversation)).isNotNull();
+    assertThat(item(checkup(), "timers", conversation)).isNull(); // set once, then left alone
   }
 
   private void awaitWaitingFor(String conversation, String message) {
@@ -393,56 +378,44 @@ class SystemCheckupIT extends SandboxIT {
   void aTaskGoneAtTaskRouterWhileTheAppWasDownEndsItsLifecycleAsSystemDeleted() {
     Sandbox sandbox = sandbox();
     sandbox.agents("manual");
-    var grace = properties.getLifecycleGrace();
-    try {
-      String conversation = sandbox.inbound(Sandbox.newCustomer());
-      String task = sandbox.awaitTask(conversation, "pending");
-      awaitWaitingFor(conversation, LifecycleMessages.RESERVATION_ACCEPTED);
-      HttpJson.Reply deleted = sim().post("/sim/control/tasks/" + task + "/delete", Map.of("webhooks", false));
-      assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
-      assertThat(sandbox.tasks(conversation)).isEmpty();
+    String conversation = sandbox.inbound(Sandbox.newCustomer());
+    String task = sandbox.awaitTask(conversation, "pending");
+    awaitWaitingFor(conversation, LifecycleMessages.RESERVATION_ACCEPTED);
+    HttpJson.Reply deleted = sim().post("/sim/control/tasks/" + task + "/delete", Map.of("webhooks", false));
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+    assertThat(sandbox.tasks(conversation)).isEmpty();
 
-      properties.setLifecycleGrace(Duration.ZERO);
-      JsonNode item = item(checkup(), "lifecycles", conversation);
-      assertThat(item).isNotNull();
-      assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("replayed");
-      assertThat(item.get("taskStatus").asText()).isEqualTo("gone");
-      assertThat(item.get("event").asText()).isEqualTo("task.system-deleted");
-      assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("system-deleted");
-    } finally {
-      properties.setLifecycleGrace(grace);
-      sandbox.agents("auto");
-    }
+    properties.setLifecycleGrace(Duration.ZERO);
+    JsonNode item = item(checkup(), "lifecycles", conversation);
+    assertThat(item).isNotNull();
+    assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("replayed");
+    assertThat(item.get("taskStatus").asText()).isEqualTo("gone");
+    assertThat(item.get("event").asText()).isEqualTo("task.system-deleted");
+    assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("system-deleted");
   }
 
   @Test
   void aTaskCompletedWhileTheAppWasDownEndsItsLifecycleAsCompleted() {
     Sandbox sandbox = sandbox();
     sandbox.agents("manual");
-    var grace = properties.getLifecycleGrace();
-    try {
-      String conversation = sandbox.inbound(Sandbox.newCustomer());
-      String task = sandbox.awaitTask(conversation, "pending");
-      awaitWaitingFor(conversation, LifecycleMessages.RESERVATION_ACCEPTED);
-      await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.variable(conversation, "channelSid") != null);
-      sandbox.task(task, "accept");
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          Boolean.TRUE.equals(sandbox.variable(conversation, "agentAccepted")));
-      sandbox.task(task, "wrapup");
-      awaitWaitingFor(conversation, LifecycleMessages.TASK_COMPLETED);
-      HttpJson.Reply completed = sim().post("/sim/control/tasks/" + task + "/complete", Map.of("webhooks", false));
-      assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+    String conversation = sandbox.inbound(Sandbox.newCustomer());
+    String task = sandbox.awaitTask(conversation, "pending");
+    awaitWaitingFor(conversation, LifecycleMessages.RESERVATION_ACCEPTED);
+    await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.variable(conversation, "channelSid") != null);
+    sandbox.task(task, "accept");
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        Boolean.TRUE.equals(sandbox.variable(conversation, "agentAccepted")));
+    sandbox.task(task, "wrapup");
+    awaitWaitingFor(conversation, LifecycleMessages.TASK_COMPLETED);
+    HttpJson.Reply completed = sim().post("/sim/control/tasks/" + task + "/complete", Map.of("webhooks", false));
+    assertThat(completed.status()).as(completed.body()).isEqualTo(200);
 
-      properties.setLifecycleGrace(Duration.ZERO);
-      JsonNode item = item(checkup(), "lifecycles", conversation);
-      assertThat(item).isNotNull();
-      assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("replayed");
-      assertThat(item.get("event").asText()).isEqualTo("task.completed");
-      assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("completed");
-    } finally {
-      properties.setLifecycleGrace(grace);
-      sandbox.agents("auto");
-    }
+    properties.setLifecycleGrace(Duration.ZERO);
+    JsonNode item = item(checkup(), "lifecycles", conversation);
+    assertThat(item).isNotNull();
+    assertThat(item.get("action").asText()).as(item.toString()).isEqualTo("replayed");
+    assertThat(item.get("event").asText()).isEqualTo("task.completed");
+    assertThat(sandbox.awaitOutcome(conversation)).isEqualTo("completed");
   }
 
   // ---- diagnostics: the agent role ----
