@@ -1,15 +1,14 @@
 package io.flexorchestrator.checkup;
 
 import java.util.Arrays;
-import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,13 +24,12 @@ public class SetupOnStartup {
 
   private final TwilioSetup setup;
   private final ApplicationArguments arguments;
-  private final ObjectProvider<JobExecutor> jobExecutor;
+  private final Environment environment;
 
-  public SetupOnStartup(TwilioSetup setup, ApplicationArguments arguments,
-      ObjectProvider<JobExecutor> jobExecutor) {
+  public SetupOnStartup(TwilioSetup setup, ApplicationArguments arguments, Environment environment) {
     this.setup = setup;
     this.arguments = arguments;
-    this.jobExecutor = jobExecutor;
+    this.environment = environment;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -60,12 +58,12 @@ public class SetupOnStartup {
   }
 
   /**
-   * Without a job executor bean nothing can run a job; with one, Camunda starts it on the same
-   * ready event that runs the set-up (in no fixed order), so jobs could run during the set-up.
+   * Enabled, Camunda would start the job executor on the same ready event that runs the set-up (in
+   * no fixed order), so jobs could run during the set-up; the setting is what decides it.
    */
   private String jobExecutorState() {
-    JobExecutor executor = jobExecutor.getIfAvailable();
-    return executor == null ? "disabled" : executor.isActive() ? "active" : "enabled (starts when the app is ready)";
+    return environment.getProperty("camunda.bpm.job-execution.enabled", Boolean.class, true)
+        ? "enabled" : "disabled";
   }
 
   private void runSetupAndExit(ConfigurableApplicationContext context) {
