@@ -27,9 +27,9 @@ import org.springframework.stereotype.Component;
  * cleans those up later). One page per job ({@code moreChannels}): first the lifecycles that ended
  * within the look-back and longer ago than the channel grace period, by id after the last one seen
  * ({@code channelAfterId}); then the channels the conversation sweep found outside that window
- * (open conversations whose lifecycle ended before it), {@code channelSource} = {@code sweep}. A channel that is still active with
- * only the customer in it and no pending invite is closed through the Interaction Channels
- * subresource ({@code inactive} with routing closed when the lifecycle was long-lived). Skipped
+ * (open conversations whose lifecycle ended before it), {@code channelSource} = {@code sweep}.
+ * A channel that is still active with only the customer in it and no pending invite is closed
+ * through the Interaction Channels subresource ({@code inactive} with routing closed when the lifecycle was long-lived). Skipped
  * while the conversation has a running lifecycle (closing would close its conversation).
  */
 @Component("checkupCloseStaleChannels")
@@ -177,7 +177,8 @@ public class CloseStaleChannelsDelegate extends CheckupStep {
         .update(client);
     add(report, conversationSid, interactionSid, channelSid, outcome, "closed",
         "channel left active with only the customer and no pending invite after "
-            + (outcome == null ? "its task ended" : "the lifecycle ended (" + outcome + ")") + ": closed" + (longLived ? " (inactive, long-lived)" : ""));
+            + (outcome == null ? "its task ended" : "the lifecycle ended (" + outcome + ")")
+            + ": closed" + (longLived ? " (inactive, long-lived)" : ""));
     log.info("Checkup: closed stale interaction channel {} of conversation {}", channelSid,
         conversationSid);
   }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -20,9 +21,9 @@ public class FaultInjector {
   /**
    * The fault settings; rate 0 = off. {@code applyThenFailShare}: the share of the 5xx faults
    * drawn for a write (non-GET) that change the state first and then fail ({@code applyThenFail:
-   * true} is share 1); the others, and every 429, fail before anything is applied. {@code only}: a regular expression
-   * the request ("METHOD /path") must match to be faulted (null = every request). {@code count}:
-   * how many faults to inject at most (0 = no limit).
+   * true} is share 1); the others, and every 429, fail before anything is applied. {@code only}:
+   * a regular expression the request ("METHOD /path") must match to be faulted (null = every
+   * request). {@code count}: how many faults to inject at most (0 = no limit).
    */
   public record Faults(double rate, List<Integer> statuses, long latencyMs, double applyThenFailShare,
       String only, long count) {
@@ -54,12 +55,12 @@ public class FaultInjector {
 
   private volatile Faults faults = Faults.off();
   private volatile java.util.regex.Pattern only;
-  private final java.util.concurrent.atomic.AtomicLong injected = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong injectedAfterApply = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong injected = new AtomicLong();
+  private final AtomicLong injectedAfterApply = new AtomicLong();
   private volatile int interactionsPerSecond;
   private final Deque<Long> interactionCalls = new ArrayDeque<>();
   /** Interactions creates answered 429 since the limit was last set. */
-  private final java.util.concurrent.atomic.AtomicLong interactionsRejected = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong interactionsRejected = new AtomicLong();
 
   Faults faults() {
     return faults;
