@@ -63,7 +63,8 @@ public class CloseStaleChannelsDelegate extends CheckupStep {
           string(execution, "channelAfterId"), size);
       int scanned = 0;
       for (HistoricProcessInstance instance : ended) {
-        Map<String, Object> candidate = candidate(instance);
+        Map<String, Object> candidate = leftChannel(history, instance.getBusinessKey(),
+            instance.getId());
         if (candidate != null) {
           scanned++;
           checkCandidate(client, candidate, report);
@@ -85,14 +86,25 @@ public class CloseStaleChannelsDelegate extends CheckupStep {
     execution.setVariable("moreChannels", report.channelCandidates() > 0);
   }
 
-  /** The channel an ended lifecycle left behind, or null when it has none or closed it. */
-  private Map<String, Object> candidate(HistoricProcessInstance instance) {
-    Map<String, Object> variables = variables(instance.getId());
+  /**
+   * The interaction channel an ended lifecycle left behind ({@code conversationSid,
+   * interactionSid, channelSid, longLived, outcome}), or null when it had none or closed it. Also
+   * used by the conversation sweep for lifecycles that ended before this step's look-back.
+   */
+  static Map<String, Object> leftChannel(HistoryService history, String conversationSid,
+      String processInstanceId) {
+    Map<String, Object> variables = new HashMap<>();
+    for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery()
+        .processInstanceId(processInstanceId)
+        .variableNameIn("interactionSid", "channelSid", "channelClosedAt", "longLived", "outcome")
+        .list()) {
+      variables.put(v.getName(), v.getValue());
+    }
     if (variables.get("interactionSid") == null || variables.get("channelSid") == null
         || variables.get("channelClosedAt") != null) {
       return null;
     }
-    return candidate(instance.getBusinessKey(), (String) variables.get("interactionSid"),
+    return candidate(conversationSid, (String) variables.get("interactionSid"),
         (String) variables.get("channelSid"), Boolean.TRUE.equals(variables.get("longLived")),
         variables.get("outcome"));
   }
@@ -189,16 +201,5 @@ public class CloseStaleChannelsDelegate extends CheckupStep {
     item.put("interactionSid", interactionSid);
     item.put("channelSid", channelSid);
     item.put("lifecycleOutcome", outcome);
-  }
-
-  private Map<String, Object> variables(String processInstanceId) {
-    Map<String, Object> variables = new HashMap<>();
-    for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery()
-        .processInstanceId(processInstanceId)
-        .variableNameIn("interactionSid", "channelSid", "channelClosedAt", "longLived", "outcome")
-        .list()) {
-      variables.put(v.getName(), v.getValue());
-    }
-    return variables;
   }
 }

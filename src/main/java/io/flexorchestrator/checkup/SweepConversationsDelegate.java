@@ -15,7 +15,6 @@ import io.flexorchestrator.twilio.TwilioGateway;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -198,15 +197,10 @@ public class SweepConversationsDelegate extends CheckupStep {
 
   private void channelOfOldLifecycle(String conversationSid, String processInstanceId,
       CheckupReport report) {
-    Map<String, Object> variables = new HashMap<>();
-    history.createHistoricVariableInstanceQuery().processInstanceId(processInstanceId)
-        .variableNameIn("interactionSid", "channelSid", "channelClosedAt", "longLived", "outcome")
-        .list().forEach(v -> variables.put(v.getName(), v.getValue()));
-    if (variables.get("interactionSid") != null && variables.get("channelSid") != null
-        && variables.get("channelClosedAt") == null) {
-      report.addChannelCandidate(CloseStaleChannelsDelegate.candidate(conversationSid,
-          (String) variables.get("interactionSid"), (String) variables.get("channelSid"),
-          Boolean.TRUE.equals(variables.get("longLived")), variables.get("outcome")));
+    Map<String, Object> channel =
+        CloseStaleChannelsDelegate.leftChannel(history, conversationSid, processInstanceId);
+    if (channel != null) {
+      report.addChannelCandidate(channel);
     }
   }
 
