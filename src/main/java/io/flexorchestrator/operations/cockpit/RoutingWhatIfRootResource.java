@@ -1,0 +1,54 @@
+package io.flexorchestrator.operations.cockpit;
+
+import io.flexorchestrator.operations.ApiError;
+import io.flexorchestrator.operations.RoutingWhatIfController;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.camunda.bpm.cockpit.plugin.resource.AbstractCockpitPluginRootResource;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.context.WebApplicationContext;
+import org.springframework.web.context.support.WebApplicationContextUtils;
+
+/**
+ * The plugin's JAX-RS resource in Cockpit's REST application: the web apps' own authentication
+ * (a Cockpit login for this engine) and CSRF filter guard it; the work is done by the app's
+ * {@link RoutingWhatIfController}, so both doors answer alike.
+ */
+@Path("plugin/" + RoutingWhatIfCockpitPlugin.ID)
+public class RoutingWhatIfRootResource extends AbstractCockpitPluginRootResource {
+
+  private static final Logger log = LoggerFactory.getLogger(RoutingWhatIfRootResource.class);
+
+  public RoutingWhatIfRootResource() {
+    super(RoutingWhatIfCockpitPlugin.ID);
+  }
+
+  @POST
+  @Path("{engineName}/what-if")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response whatIf(@PathParam("engineName") String engineName, String body) {
+    WebApplicationContext spring = WebApplicationContextUtils.getRequiredWebApplicationContext(servletContext);
+    if (!engineName.equals(spring.getBean(ProcessEngine.class).getName())) {
+      return Response.status(404).entity(Map.of("error", "unknown engine " + engineName)).build();
+    }
+    try {
+      return Response.ok(spring.getBean(RoutingWhatIfController.class)
+          .fromJson(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8))).build();
+    } catch (ApiError e) {
+      return Response.status(e.status()).entity(Map.of("error", e.getMessage())).build();
+    } catch (RuntimeException e) {
+      log.error("Routing what-if from Cockpit failed", e);
+      return Response.status(503).entity(Map.of("error", "temporarily unavailable")).build();
+    }
+  }
+}
