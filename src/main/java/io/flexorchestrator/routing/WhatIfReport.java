@@ -1,8 +1,5 @@
 package io.flexorchestrator.routing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,8 +16,6 @@ import java.util.TreeMap;
  * outputs) with sample conversation SIDs, plus totals per rule and per output value.
  */
 final class WhatIfReport {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int sampleLimit;
   private int evaluated;
@@ -136,36 +131,11 @@ final class WhatIfReport {
     for (String name : names) {
       Object a = deployed.get(name);
       Object b = proposed.get(name);
-      if (!same(a, b)) {
+      if (!OutputValues.same(a, b)) {
         diff.put(name, new Object[] {a, b});
       }
     }
     return diff;
-  }
-
-  /** Equal values; numbers by value (50 = 50L), JSON texts by content (key order, spaces). */
-  static boolean same(Object a, Object b) {
-    if (Objects.equals(a, b)) {
-      return true;
-    }
-    if (a instanceof Number x && b instanceof Number y) {
-      return new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString())) == 0;
-    }
-    if (a instanceof String x && b instanceof String y && looksLikeJson(x) && looksLikeJson(y)) {
-      try {
-        JsonNode left = JSON.readTree(x);
-        JsonNode right = JSON.readTree(y);
-        return left.equals(right);
-      } catch (Exception notJson) {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  private static boolean looksLikeJson(String text) {
-    String trimmed = text.trim();
-    return trimmed.startsWith("{") || trimmed.startsWith("[");
   }
 
   private record Group(String deployedRule, String proposedRule, Map<String, Object[]> diff, Samples samples) {}
