@@ -14,8 +14,14 @@ import org.springframework.stereotype.Component;
  * Process engine plugin (the engine's documented extension point; the Spring Boot starter applies
  * every such bean, the model tests list it in {@code camunda-model-test.cfg.xml}): registers
  * {@link MatchedRules} in the engine's DMN engine configuration and {@link RoutingTaskListener} as
- * a BPMN parse listener, and hands out the engine's DMN engine, with which the routing what-if
- * evaluates tables exactly as the lifecycle does, without deploying them.
+ * a BPMN parse listener.
+ *
+ * <p>It also builds the DMN engine the routing what-if and the routing test cases evaluate with,
+ * from the process engine's DMN configuration (FEEL options and custom functions, blank outputs,
+ * default expression languages): the engine's own DMN engine parses a decision only inside an
+ * engine command (history time to live) and evaluates JUEL only there, which the public API does
+ * not offer for a table that is not deployed. Both the deployed and the proposed table of a
+ * what-if go through this one, so they are compared alike.
  */
 @Component
 public class RoutingEnginePlugin extends AbstractProcessEnginePlugin {
@@ -38,10 +44,26 @@ public class RoutingEnginePlugin extends AbstractProcessEnginePlugin {
 
   @Override
   public void postInit(ProcessEngineConfigurationImpl configuration) {
-    dmnEngine = configuration.getDmnEngine();
+    dmnEngine = standaloneLike(configuration.getDmnEngineConfiguration());
   }
 
-  /** The process engine's DMN engine, with {@link MatchedRules} registered. */
+  /** A DMN engine with the process engine's DMN settings and {@link MatchedRules}, usable outside engine commands. */
+  static DmnEngine standaloneLike(DefaultDmnEngineConfiguration engine) {
+    DefaultDmnEngineConfiguration copy =
+        (DefaultDmnEngineConfiguration) DmnEngineConfiguration.createDefaultDmnEngineConfiguration();
+    if (engine != null) {
+      copy.setFeelCustomFunctionProviders(engine.getFeelCustomFunctionProviders());
+      copy.setEnableFeelLegacyBehavior(engine.isEnableFeelLegacyBehavior());
+      copy.setReturnBlankTableOutputAsNull(engine.isReturnBlankTableOutputAsNull());
+      copy.setDefaultInputExpressionExpressionLanguage(engine.getDefaultInputExpressionExpressionLanguage());
+      copy.setDefaultInputEntryExpressionLanguage(engine.getDefaultInputEntryExpressionLanguage());
+      copy.setDefaultOutputEntryExpressionLanguage(engine.getDefaultOutputEntryExpressionLanguage());
+      copy.setDefaultLiteralExpressionLanguage(engine.getDefaultLiteralExpressionLanguage());
+    }
+    return MatchedRules.register(copy).buildEngine();
+  }
+
+  /** The DMN engine for tables that are not deployed, with {@link MatchedRules} registered. */
   public DmnEngine dmnEngine() {
     if (dmnEngine == null) {
       throw new IllegalStateException("the process engine is not initialised yet");

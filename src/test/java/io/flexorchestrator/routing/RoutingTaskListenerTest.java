@@ -11,6 +11,7 @@ import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.repository.Deployment;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
@@ -106,6 +107,23 @@ class RoutingTaskListenerTest {
     route(instance);
     assertThat(priority(instance)).isEqualTo(50);
     assertThat(runtime.getVariable(instance, RoutingTaskListener.VERSION_VARIABLE)).isEqualTo(latestVersion());
+  }
+
+  @Test
+  void theWhatIfEngineDecidesAsTheProcessEngine() throws IOException {
+    RoutingTable table = RoutingTable.parse(RoutingEnginePlugin.standaloneLike(
+        ((ProcessEngineConfigurationImpl) extension.getProcessEngine().getProcessEngineConfiguration())
+            .getDmnEngineConfiguration()), today().getBytes(StandardCharsets.UTF_8));
+    for (String tier : new String[] {"vip", "gold", "standard"}) {
+      for (String channel : new String[] {"sms", "whatsapp", "chat", "messenger"}) {
+        java.util.Map<String, Object> inputs = new java.util.HashMap<>();
+        RoutingTaskListener.CONTEXT_INPUTS.forEach(name -> inputs.put(name, null));
+        inputs.putAll(Map.of("channelType", channel, "customerTier", tier, "withinBusinessHours", true));
+        assertThat(table.evaluate(inputs).outputs()).as(tier + " " + channel).isEqualTo(
+            extension.getDecisionService().evaluateDecisionTableByKey(RoutingTable.DECISION_KEY, inputs)
+                .getSingleResult().getEntryMap());
+      }
+    }
   }
 
   private String start(String tier) {

@@ -34,10 +34,11 @@ function samples(sids) {
 function changeRow(change) {
   const outputs = Object.entries(change.outputs).map(([name, t]) => element('div', {},
     element('strong', {}, name), ': ', value(t.deployed), ' → ', value(t.proposed)));
+  const nowrap = { style: 'white-space: nowrap' };
   return element('tr', {},
     element('td', {}, element('strong', {}, String(change.count))),
-    element('td', {}, value(change.deployedRule)),
-    element('td', {}, value(change.proposedRule)),
+    element('td', nowrap, value(change.deployedRule)),
+    element('td', nowrap, value(change.proposedRule)),
     element('td', {}, ...outputs),
     samples(change.samples));
 }
