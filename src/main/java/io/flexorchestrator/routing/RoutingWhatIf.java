@@ -24,7 +24,8 @@ import org.springframework.stereotype.Service;
  * inputs ({@link RoutingRecord}) go through both tables, in the process engine's DMN engine,
  * outside any engine command: nothing is deployed, stored, counted as an engine decision metric or
  * sent to Twilio. The deployed table is the newest deployed version of {@value RoutingTable#DECISION_KEY},
- * the one new conversations get.
+ * the one new conversations get. The answer also says which of the analysts' routing test cases
+ * ({@link RoutingCasesFile}) the proposed table fails.
  */
 @Service
 public class RoutingWhatIf {
@@ -38,19 +39,22 @@ public class RoutingWhatIf {
   private final RoutingHistory history;
   private final int maxInteractions;
   private final Clock clock;
+  private final RoutingCasesFile cases;
   private final Map<String, RoutingTable> deployedTables = new ConcurrentHashMap<>();
 
   @Autowired
   public RoutingWhatIf(RoutingEnginePlugin engine, RepositoryService repository, RoutingHistory history,
+      RoutingCasesFile cases,
       @Value("${orchestrator.routing.what-if.max-interactions:50000}") int maxInteractions) {
-    this(engine, repository, history, maxInteractions, Clock.systemUTC());
+    this(engine, repository, history, cases, maxInteractions, Clock.systemUTC());
   }
 
   RoutingWhatIf(RoutingEnginePlugin engine, RepositoryService repository, RoutingHistory history,
-      int maxInteractions, Clock clock) {
+      RoutingCasesFile cases, int maxInteractions, Clock clock) {
     this.engine = engine;
     this.repository = repository;
     this.history = history;
+    this.cases = cases;
     this.maxInteractions = maxInteractions;
     this.clock = clock;
   }
@@ -100,6 +104,7 @@ public class RoutingWhatIf {
     answer.put("truncated", window.truncated());
     answer.putAll(report.toJson());
     answer.put("missingInputs", missing);
+    answer.put("cases", cases.run(proposed));
     return answer;
   }
 

@@ -87,6 +87,11 @@ class RoutingWhatIfIT extends SandboxIT {
     assertThat(answer.at("/byOutput/routingPriority/0/count").asInt()).isEqualTo(traffic.vip().size());
     assertThat(answer.at("/recordedDiffers/count").asInt()).as("the deployed table decided them all").isZero();
     assertThat(answer.get("missingInputs")).isEmpty();
+    assertThat(answer.at("/cases/file").asText()).isEqualTo("routing-decision.cases.csv");
+    assertThat(answer.at("/cases/failed").findValuesAsText("case")).as("the analysts' VIP cases")
+        .containsExactly("VIP customer is offered first", "Gold customer is offered like VIP");
+    assertThat(answer.at("/cases/failed/0/problems/0").asText())
+        .isEqualTo("routingPriority: expected 50, the table decided 95");
 
     assertThat(repository.createDeploymentQuery().count()).as("nothing deployed").isEqualTo(deployments);
     assertThat(requestsSince(asked)).as("nothing sent to Twilio for these conversations").isEmpty();
@@ -95,6 +100,7 @@ class RoutingWhatIfIT extends SandboxIT {
         "dmnXml", Files.readString(TABLE), "since", traffic.since().toString()));
     assertThat(same.json().get("changed").asInt()).as("the deployed table itself").isZero();
     assertThat(same.json().get("interactions").asInt()).isEqualTo(INTERACTIONS);
+    assertThat(same.json().at("/cases/failed")).as("today's table passes its cases").isEmpty();
   }
 
   @Test
@@ -159,6 +165,9 @@ class RoutingWhatIfIT extends SandboxIT {
       assertThat(cells.get(0).get(2).asText()).isEqualTo("rule-vip");
       assertThat(cells.get(0).get(3).asText()).isEqualTo("routingPriority: 50 → 95");
       assertThat(cells.get(0).get(4).asText()).contains(expected.at("/changes/0/samples/0").asText());
+      assertThat(browser.eval("document.querySelector('.routing-what-if .cases').textContent").asText())
+          .startsWith("2 of " + expected.at("/cases/total").asInt() + " test cases of routing-decision.cases.csv fail")
+          .contains("\"VIP customer is offered first\": routingPriority: expected 50, the table decided 95");
 
       Path screenshot = Path.of("target", "screenshots", "cockpit-routing-what-if.png");
       Files.createDirectories(screenshot.getParent());

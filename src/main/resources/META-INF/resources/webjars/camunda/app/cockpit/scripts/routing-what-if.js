@@ -70,8 +70,22 @@ function warnings(r) {
   return notes.map((n) => element('div', { class: 'alert alert-warning' }, n));
 }
 
+// the analysts' test cases (processes/routing-decision.cases.csv) against the new table
+function cases(c) {
+  if (!c || !c.file) return [];
+  if (c.error) return [element('div', { class: 'alert alert-danger cases' }, 'Test cases: ' + c.error)];
+  if (!c.failed.length) {
+    return [element('p', { class: 'cases' }, 'All ' + c.total + ' test cases of ' + c.file + ' pass.')];
+  }
+  return [element('div', { class: 'alert alert-warning cases' },
+    c.failed.length + ' of ' + c.total + ' test cases of ' + c.file
+      + ' fail with the new table (update them if the change is intended):',
+    element('ul', {}, ...c.failed.map((f) => element('li', {}, 'line ' + f.line + ', "' + f.case + '": '
+      + f.problems.join('; ')))))];
+}
+
 function result(r) {
-  const parts = [summary(r), ...warnings(r)];
+  const parts = [summary(r), ...warnings(r), ...cases(r.cases)];
   if (r.changes.length) {
     parts.push(element('h3', {}, 'What changes'), table('changes',
       ['Interactions', 'Rule now', 'Rule with the new table', 'Outputs (now → new)', 'Sample conversations'],
