@@ -176,7 +176,7 @@ class RoutingWhatIfIT extends SandboxIT {
   }
 
   private Traffic runTraffic() throws Exception {
-    Sandbox sandbox = new Sandbox(sim(), history);
+    JsonNode agents = sim().get("/sim/control/agents").json();
     sim().put("/sim/control/agents", Map.of("mode", "auto", "acceptAfterMs", 100, "wrapupAfterMs", 100,
         "completeAfterMs", 100));
     Instant since = Instant.now();
@@ -206,15 +206,18 @@ class RoutingWhatIfIT extends SandboxIT {
           vip.add(ch);
         }
       }
+      String[] keys = all.toArray(String[]::new);
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+          history.createHistoricProcessInstanceQuery().processInstanceBusinessKeyIn(keys).finished().count()
+              == INTERACTIONS);
     } finally {
       customers.shutdown();
+      sim().put("/sim/control/agents", Map.of("mode", agents.get("mode").asText(),
+          "acceptAfterMs", agents.get("acceptAfterMs").asLong(),
+          "wrapupAfterMs", agents.get("wrapupAfterMs").asLong(),
+          "completeAfterMs", agents.get("completeAfterMs").asLong()));
     }
-    String[] keys = all.toArray(String[]::new);
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
-        history.createHistoricProcessInstanceQuery().processInstanceBusinessKeyIn(keys).finished().count()
-            == INTERACTIONS);
     assertThat(vip).hasSizeGreaterThan(40);
-    sandbox.agents("auto");
     return new Traffic(since, all, vip);
   }
 
