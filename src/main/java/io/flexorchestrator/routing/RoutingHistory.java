@@ -28,7 +28,8 @@ public class RoutingHistory {
   /**
    * The window's lifecycles: {@code routed} those with a record (at most {@code max}, newest first),
    * {@code lifecycles} how many started in it (also those that never reached routing: ended before,
-   * outbound, started before routing was recorded), {@code truncated} when more were routed than read.
+   * outbound, started before routing was recorded), {@code truncated} when more lifecycles started
+   * in the window than were read.
    */
   public record Window(List<Routed> routed, int lifecycles, boolean truncated) {}
 
