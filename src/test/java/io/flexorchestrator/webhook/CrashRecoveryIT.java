@@ -55,9 +55,9 @@ class CrashRecoveryIT extends SandboxIT {
     sandbox.agents("auto");
     int childPort = ChildApp.freePort();
     String child = "http://localhost:" + childPort;
+    // a bare H2 file URL, as a user would write it: the app makes its commits durable itself
     Map<String, String> env = new HashMap<>(
-        ChildApp.realModeAgainstSimulator(port, child, dir, "crash-test-secret"));
-    env.merge("SPRING_DATASOURCE_URL", ";WRITE_DELAY=0", String::concat);
+        ChildApp.realModeAgainstSimulator(port, child, dir, "Crash-Test-Secret-1"));
     ChildApp app = new ChildApp(dir, childPort, env,
         List.of("--orchestrator.lifecycle.retry-cycle=R10/PT1S", "--orchestrator.checkup.enabled=false",
             "--orchestrator.routing.channels.default.greeting=true"));
@@ -89,7 +89,7 @@ class CrashRecoveryIT extends SandboxIT {
       int before = createdInteractions(sandbox, conversations);
       app.start();
 
-      HttpJson operator = new HttpJson(childPort, "operator", "crash-test-secret");
+      HttpJson operator = new HttpJson(childPort, "operator", "Crash-Test-Secret-1");
       try {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
             conversations.stream().allMatch(ch -> "completed".equals(state(operator, ch))));
