@@ -111,14 +111,17 @@ public class OperatorAccounts {
   }
 
   private boolean admin(String id, String password) {
+    // checked first: a wrong password updates the user's row (failed attempts), so the user is
+    // read after it, with its current revision
+    if (identity.createUserQuery().userId(id).count() > 0 && identity.checkPassword(id, password)) {
+      return false;
+    }
     User user = identity.createUserQuery().userId(id).singleResult();
     boolean created = user == null;
     if (created) {
       user = identity.newUser(id);
       user.setFirstName(id);
       user.setLastName("");
-    } else if (identity.checkPassword(id, password)) {
-      return false;
     }
     user.setPassword(password);
     identity.saveUser(user);

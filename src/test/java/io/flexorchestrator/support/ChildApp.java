@@ -76,15 +76,7 @@ public class ChildApp {
   }
 
   public void start() throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--server.port=" + port));
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("app.log").toFile()));
-    builder.environment().putAll(env);
-    process = builder.start();
+    process = process();
     HttpJson probe = new HttpJson(port);
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
       if (!process.isAlive()) {
@@ -98,6 +90,32 @@ public class ChildApp {
     });
   }
 
+  private Process process() throws IOException {
+    Files.createDirectories(workDir);
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--server.port=" + port));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("app.log").toFile()));
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  /**
+   * Starts the app expecting it to refuse: waits for it to exit and returns its exit code; its
+   * log is {@link #tail()}.
+   */
+  public int startExpectingRefusal() throws IOException, InterruptedException {
+    process = process();
+    if (!process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new IllegalStateException("the app did not exit: " + tail());
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL: no shutdown hook, no graceful anything. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
@@ -109,10 +127,19 @@ public class ChildApp {
     return process.waitFor();
   }
 
+  /** Everything the app wrote to its log in this work directory. */
+  public String log() {
+    try {
+      return Files.readString(workDir.resolve("app.log"));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
   public String tail() {
     try {
       List<String> lines = Files.readAllLines(workDir.resolve("app.log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     } catch (IOException e) {
       return "(no log)";
     }
