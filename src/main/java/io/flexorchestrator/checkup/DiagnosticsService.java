@@ -163,16 +163,8 @@ public class DiagnosticsService {
         + " (the other checks are answered; try again)");
   }
 
-  /** Short and without customer addresses: status and Twilio code, or why Twilio was not reached. */
   static String reason(RuntimeException e) {
-    if (e instanceof com.twilio.exception.ApiException api && api.getStatusCode() != null) {
-      return "HTTP " + api.getStatusCode() + (api.getCode() == null ? "" : " (Twilio error " + api.getCode()
-          + ")") + (api.getMessage() == null ? "" : ": " + Masking.mask(api.getMessage()));
-    }
-    if (e instanceof com.twilio.exception.ApiConnectionException) {
-      return "Twilio not reachable";
-    }
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Masking.mask(e.getMessage()));
+    return TwilioErrors.describe(e);
   }
 
   private SetupCheck serviceCheck(Conversation conversation) {
