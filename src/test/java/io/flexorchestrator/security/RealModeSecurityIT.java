@@ -68,7 +68,7 @@ class RealModeSecurityIT extends SandboxIT {
 
     // 2. real mode refuses a short pseudonym key before anything starts
     Map<String, String> real = new HashMap<>(
-        ChildApp.realModeAgainstSimulator(port, "http://localhost:" + childPort, dir, "Operator-Secret-1"));
+        ChildApp.realModeAgainstSimulator(port, "http://localhost:" + childPort, dir, "Real-Mode-Secret-1"));
     real.put("SPRING_DATASOURCE_URL", url);
     real.put("ORCHESTRATOR_ROUTING_CUSTOMERIDENTITYKEY", "change-me");
     ChildApp shortKey = new ChildApp(dir.resolve("short-key"), childPort, real, List.of());
