@@ -30,6 +30,8 @@ class OperatorAccessSecurityIT extends SandboxIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Autowired IdentityService identity;
+  @Autowired org.camunda.bpm.engine.AuthorizationService authorizations;
+  @Autowired SecurityProperties properties;
 
   /** A user made by the operator through /engine-rest, optionally put in a group. */
   private String user(String prefix, String password, String group) {
@@ -130,6 +132,28 @@ class OperatorAccessSecurityIT extends SandboxIT {
     assertThat(JSON.readTree(login.body()).get("authorizedApps").toString())
         .contains("cockpit").contains("admin").contains("tasklist");
     assertThat(operator().get("/engine-rest/user?maxResults=5").status()).isEqualTo(200);
+  }
+
+  /** What every start does with the admin of the environment, run twice with a rotated password. */
+  @Test
+  void atEveryStartTheEnvironmentsPasswordIsTheValidOneAndTheAdminIsUnlockedAndAnOperator() {
+    String admin = "rotated" + USERS.incrementAndGet() + System.nanoTime() % 100_000;
+    start(admin, "First-Secret-1");
+    assertThat(new HttpJson(port, admin, "First-Secret-1").get("/api/inbox").status()).isEqualTo(200);
+
+    identity.checkPassword(admin, "a wrong one"); // as a stranger's guess would
+    start(admin, "Second-Secret-2");
+    assertThat(new HttpJson(port, admin, "Second-Secret-2").get("/api/inbox").status()).isEqualTo(200);
+    assertThat(new HttpJson(port, admin, "First-Secret-1").get("/api/inbox").status())
+        .as("the password before the rotation").isEqualTo(401);
+    assertThat(identity.createUserQuery().userId(admin).memberOfGroup("flex-operators").count()).isEqualTo(1);
+    assertThat(identity.createUserQuery().userId(admin).memberOfGroup(Groups.CAMUNDA_ADMIN).count()).isEqualTo(1);
+  }
+
+  private void start(String admin, String password) {
+    new OperatorAccounts(identity, authorizations, properties, new org.springframework.mock.env.MockEnvironment()
+        .withProperty("camunda.bpm.admin-user.id", admin)
+        .withProperty("camunda.bpm.admin-user.password", password)).apply();
   }
 
   @Test

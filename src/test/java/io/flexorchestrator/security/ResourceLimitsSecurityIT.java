@@ -47,6 +47,12 @@ class ResourceLimitsSecurityIT extends SandboxIT {
           .getBytes(StandardCharsets.ISO_8859_1));
       bodies.add(socket);
     }
+    // an operator's API call whose JSON body trickles in as well (another address)
+    Socket api = RawHttp.connect("127.0.0.7", port);
+    api.getOutputStream().write(("POST /api/interactions/outbound HTTP/1.1\r\nHost: localhost\r\n"
+        + "Authorization: " + RawHttp.basic("demo", "demo") + "\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 5000\r\n\r\n{\"channel\":\"sms\",\"body\":\"").getBytes(StandardCharsets.ISO_8859_1));
+    bodies.add(api);
     List<Socket> headers = new ArrayList<>();
     for (int i = 0; i < SLOW_HEADERS; i++) {
       Socket socket = RawHttp.connect("127.0.0.6", port);
@@ -82,6 +88,8 @@ class ResourceLimitsSecurityIT extends SandboxIT {
       }
 
       Map<String, Integer> outcomes = new LinkedHashMap<>();
+      bodies.remove(api);
+      assertThat(outcome(api, started)).as("the slow API body").isEqualTo("408");
       for (Socket socket : bodies) {
         outcomes.merge(outcome(socket, started), 1, Integer::sum);
       }
@@ -104,6 +112,7 @@ class ResourceLimitsSecurityIT extends SandboxIT {
       for (Socket socket : headers) {
         socket.close();
       }
+      api.close();
     }
   }
 
