@@ -60,38 +60,64 @@ public class DiagnosticsService {
     this.inbox = inbox;
   }
 
-  /** Empty when Twilio does not know the conversation and the engine never saw it. */
+  /**
+   * Empty when Twilio does not know the conversation and the engine never saw it. A Twilio read
+   * that fails (429, 5xx, unreachable) fails only its own checks, with the reason; the rest of the
+   * report is still answered.
+   */
   public Optional<Map<String, Object>> conversation(String conversationSid) {
     TwilioRestClient client = gateway.client();
     Conversation conversation = null;
+    String unreadable = null;
     try {
       conversation = Conversation.fetcher(conversationSid).fetch(client);
     } catch (RuntimeException e) {
       if (!TwilioErrors.isNotFound(e)) {
-        throw e;
+        unreadable = reason(e);
       }
     }
     HistoricProcessInstance instance = latestLifecycle(conversationSid);
-    if (conversation == null && instance == null) {
+    if (conversation == null && unreadable == null && instance == null) {
       return Optional.empty();
     }
     List<SetupCheck> checks = new ArrayList<>();
     Map<String, Object> vars = instance == null ? Map.of() : variables(instance.getId());
-    if (conversation == null) {
+    if (unreadable != null) {
+      checks.add(unreadable("conversation", unreadable));
+    } else if (conversation == null) {
       checks.add(new SetupCheck("conversation", false, "Twilio does not know the conversation"
           + " (deleted); the lifecycle saw it"));
     } else {
+      Conversation found = conversation;
       checks.add(new SetupCheck("conversation", conversation.getState() != Conversation.State.CLOSED,
           "exists, state " + conversation.getState() + ", created " + conversation.getDateCreated()));
       checks.add(serviceCheck(conversation));
-      List<Participant> participants = participants(client, conversationSid);
-      checks.add(webhookCheck(client, conversation, participants));
-      checks.add(participantsCheck(participants));
-      checks.add(agentsCheck(participants, vars, roleNames(client, conversation.getChatServiceSid())));
+      List<Participant> participants;
+      try {
+        participants = participants(client, conversationSid);
+      } catch (RuntimeException e) {
+        participants = null;
+        String why = reason(e);
+        checks.add(guarded("webhooks", () -> webhookCheck(client, found, List.of())));
+        checks.add(unreadable("participants", why));
+        checks.add(unreadable("agent-participants", why));
+      }
+      if (participants != null) {
+        List<Participant> all = participants;
+        checks.add(guarded("webhooks", () -> webhookCheck(client, found, all)));
+        checks.add(participantsCheck(participants));
+        checks.add(guarded("agent-participants", () -> agentsCheck(all, vars,
+            roleNames(client, found.getChatServiceSid()))));
+      }
     }
     checks.add(lifecycleCheck(instance, vars));
-    checks.add(interactionCheck(client, vars));
-    checks.addAll(taskChecks(client, conversationSid, instance, vars));
+    checks.add(guarded("interaction", () -> interactionCheck(client, vars)));
+    try {
+      checks.addAll(taskChecks(client, conversationSid, instance, vars));
+    } catch (RuntimeException e) {
+      checks.add(unreadable("tasks", reason(e)));
+      checks.add(unreadable("agent-reached", reason(e)));
+    }
     checks.add(inboxCheck(conversationSid));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("conversationSid", conversationSid);
@@ -103,19 +129,42 @@ public class DiagnosticsService {
   /** The conversations of a customer address (ParticipantConversations), each diagnosed. */
   public Map<String, Object> address(String address) {
     TwilioRestClient client = gateway.client();
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("address", Masking.mask(address));
     Set<String> sids = new LinkedHashSet<>();
-    for (ParticipantConversation pc : ParticipantConversation.reader().setAddress(address)
-        .setPageSize(50L).firstPage(client).getRecords()) {
-      sids.add(pc.getConversationSid());
+    try {
+      for (ParticipantConversation pc : ParticipantConversation.reader().setAddress(address)
+          .setPageSize(50L).firstPage(client).getRecords()) {
+        sids.add(pc.getConversationSid());
+      }
+    } catch (RuntimeException e) {
+      answer.put("ok", false);
+      answer.put("checks", List.of(unreadable("participant-conversations", reason(e)).toJson()));
     }
     List<Map<String, Object>> conversations = new ArrayList<>();
     for (String sid : sids) {
       conversation(sid).ifPresent(conversations::add);
     }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("address", Masking.mask(address));
     answer.put("conversations", conversations);
     return answer;
+  }
+
+  /** A check that needs Twilio: when the read fails, the check fails with the reason. */
+  private static SetupCheck guarded(String name, java.util.function.Supplier<SetupCheck> check) {
+    try {
+      return check.get();
+    } catch (RuntimeException e) {
+      return unreadable(name, reason(e));
+    }
+  }
+
+  private static SetupCheck unreadable(String name, String reason) {
+    return new SetupCheck(name, false, "could not be read from Twilio: " + reason
+        + " (the other checks are answered; try again)");
+  }
+
+  static String reason(RuntimeException e) {
+    return TwilioErrors.describe(e);
   }
 
   private SetupCheck serviceCheck(Conversation conversation) {

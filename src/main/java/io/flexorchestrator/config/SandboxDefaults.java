@@ -15,6 +15,8 @@ public final class SandboxDefaults {
   public static final String CHAT_SERVICE_SID = "IS5a5db0c5a5db0c5a5db0c5a5db0c5a5d";
   public static final String ADMIN_USER = "demo";
   public static final String ADMIN_PASSWORD = "demo";
+  /** The sandbox's key of customer pseudonyms: public, so refused outside the sandbox. */
+  public static final String CUSTOMER_IDENTITY_KEY = "flex-orchestrator-default-customer-identity-key";
 
   private SandboxDefaults() {}
 }

@@ -8,17 +8,21 @@ import io.micrometer.core.instrument.Timer;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * What every Twilio-calling delegate shares: the REST client, the conversation SID in the log
  * context, latency/error metrics by operation, and the error policy — 429, 5xx and connection
  * failures are rethrown for the job's retry cycle (then an incident), business outcomes are BPMN
- * errors raised by the delegate itself.
+ * errors raised by the delegate itself. A failed call is logged as one line (the engine logs the
+ * job's stack trace only when its retries are used up, application.yaml).
  */
 public abstract class TwilioDelegate implements JavaDelegate {
 
   public static final String CONVERSATION_CLOSED = "CONVERSATION_CLOSED";
+  private static final Logger log = LoggerFactory.getLogger(TwilioDelegate.class);
 
   private final TwilioGateway gateway;
   private final MeterRegistry meters;
@@ -48,6 +52,8 @@ public abstract class TwilioDelegate implements JavaDelegate {
       throw business;
     } catch (RuntimeException e) {
       outcome = TwilioErrors.isRetryable(e) ? "retryable" : "failed";
+      log.warn("Twilio {} for {} failed: {} (the job is retried on its cycle, then an incident)",
+          operation(), conversationSid, TwilioErrors.describe(e));
       throw e;
     } finally {
       sample.stop(Timer.builder("orchestrator.twilio.calls")

@@ -1,5 +1,6 @@
 package io.flexorchestrator.operations;
 
+import io.flexorchestrator.security.ClientRequestLimit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -28,6 +29,11 @@ public class ApiErrorHandler {
 
   @ExceptionHandler({HttpMessageNotReadableException.class, MethodArgumentTypeMismatchException.class})
   ResponseEntity<Map<String, Object>> unreadable(Exception e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ClientRequestLimit.BodyReadTimeoutException slow) {
+        return ResponseEntity.status(408).body(Map.of("error", slow.getMessage()));
+      }
+    }
     return ResponseEntity.badRequest().body(Map.of("error", "request body or parameter is not valid"));
   }
 

@@ -1,5 +1,6 @@
 package io.flexorchestrator.policy;
 
+import io.flexorchestrator.webhook.RefusalLog;
 import io.flexorchestrator.webhook.WebhookRejection;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -23,15 +24,17 @@ public class PreEventErrorHandler {
 
   private static final Logger log = LoggerFactory.getLogger(PreEventErrorHandler.class);
   private final PolicyMetrics metrics;
+  private final RefusalLog refusals;
 
-  public PreEventErrorHandler(PolicyMetrics metrics) {
+  public PreEventErrorHandler(PolicyMetrics metrics, RefusalLog refusals) {
     this.metrics = metrics;
+    this.refusals = refusals;
   }
 
   @ExceptionHandler(WebhookRejection.class)
   ResponseEntity<Map<String, String>> refused(WebhookRejection e, HttpServletRequest request) {
     metrics.evaluated("any", "refused-" + e.status(), 0);
-    log.info("Webhook {} refused with {}: {}", request.getRequestURI(), e.status(), e.getMessage());
+    refusals.refused(log, request.getRequestURI(), e.status(), e.getMessage());
     return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON)
         .body(Map.of("error", e.getMessage()));
   }

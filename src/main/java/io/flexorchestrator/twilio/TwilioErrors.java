@@ -44,6 +44,22 @@ public final class TwilioErrors {
     return false;
   }
 
+  /**
+   * One short line for a log or a report: status and Twilio code with Twilio's message (customer
+   * addresses masked), or why Twilio was not reached. Never a stack trace.
+   */
+  public static String describe(RuntimeException e) {
+    if (e instanceof ApiException api && api.getStatusCode() != null) {
+      return "HTTP " + api.getStatusCode() + (api.getCode() == null ? "" : " (Twilio error " + api.getCode()
+          + ")") + (api.getMessage() == null ? "" : ": " + io.flexorchestrator.logging.Masking.mask(api.getMessage()));
+    }
+    if (e instanceof ApiConnectionException) {
+      return "Twilio not reachable";
+    }
+    return e.getClass().getSimpleName()
+        + (e.getMessage() == null ? "" : ": " + io.flexorchestrator.logging.Masking.mask(e.getMessage()));
+  }
+
   /** The conversation SID Twilio names in a 50416 message. */
   public static Optional<String> conversationSidIn(RuntimeException e) {
     if (e.getMessage() == null) {

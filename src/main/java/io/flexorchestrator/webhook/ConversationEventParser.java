@@ -11,7 +11,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns a Conversations post-event webhook into an inbox event, or into nothing when the
- * lifecycle has no use for it. The message body is never kept.
+ * lifecycle has no use for it. The message body is never kept. Every stored event is identified by
+ * its signed content (message SID; conversation, state change and its time; final closing and
+ * removal once per conversation), not only by the unsigned delivery token, and an event older than
+ * the inbox retention is refused ({@link EventAge}).
  */
 @Component
 public class ConversationEventParser {
@@ -24,6 +27,12 @@ public class ConversationEventParser {
   private static final List<String> KEPT = List.of("EventType", "ConversationSid", "ChatServiceSid",
       "MessageSid", "Source", "Index", "ParticipantSid", "StateFrom", "StateTo", "Reason",
       "DateCreated");
+
+  private final EventAge age;
+
+  public ConversationEventParser(EventAge age) {
+    this.age = age;
+  }
 
   public Optional<InboxEvent> parse(WebhookRequest request) {
     String type = request.param("EventType");
@@ -38,6 +47,7 @@ public class ConversationEventParser {
         String messageSid = Sids.require(request.param("MessageSid"), "IM", "MessageSid");
         Sids.optional(request.param("ChatServiceSid"), "IS", "ChatServiceSid");
         keys.add("conversations:" + type + ":" + messageSid);
+        age.check(EventAge.date(request.param("DateCreated")), type);
       }
       case STATE_UPDATED -> {
         conversationSid = Sids.require(request.param("ConversationSid"), "CH", "ConversationSid");
@@ -48,10 +58,18 @@ public class ConversationEventParser {
         if ("closed".equals(to)) {
           keys.add("conversations:closed:" + conversationSid); // closed is final: once
         }
+        // Twilio's post-event names the change's time DateUpdated (Event Streams: StateUpdated)
+        String changedAt = firstOf(request.param("DateUpdated"), request.param("StateUpdated"));
+        if (changedAt != null) {
+          keys.add("conversations:" + type + ":" + conversationSid + ":" + request.param("StateFrom")
+              + ">" + to + ":" + changedAt);
+        }
+        age.check(EventAge.date(changedAt), type);
       }
       case REMOVED -> {
         conversationSid = Sids.require(request.param("ConversationSid"), "CH", "ConversationSid");
         keys.add("conversations:removed:" + conversationSid); // once
+        age.check(EventAge.date(request.param("DateUpdated")), type);
       }
       default -> {
         return Optional.empty();
@@ -61,9 +79,9 @@ public class ConversationEventParser {
       keys.add("token:" + request.idempotencyToken());
     }
     if (keys.isEmpty()) {
-      // a state change without a delivery token: identify it by its content
+      // a state change with neither its time nor a delivery token: its content is all there is
       keys.add("conversations:" + type + ":" + conversationSid + ":" + request.param("StateFrom")
-          + ">" + request.param("StateTo") + ":" + request.param("DateUpdated"));
+          + ">" + request.param("StateTo"));
     }
     Map<String, String> params = new LinkedHashMap<>();
     KEPT.forEach(name -> {
@@ -74,5 +92,14 @@ public class ConversationEventParser {
     });
     return Optional.of(new InboxEvent(null, Source.CONVERSATIONS, type, conversationSid, null, keys,
         params, 0));
+  }
+
+  private static String firstOf(String... values) {
+    for (String value : values) {
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
   }
 }

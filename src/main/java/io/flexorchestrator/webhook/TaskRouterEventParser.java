@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
 /**
  * Turns a TaskRouter event callback into an inbox event, or into nothing when the lifecycle has no
  * use for it (unknown event types, events of tasks that belong to no conversation). Malformed
- * required fields of a known event are a 400.
+ * required fields of a known event are a 400. Every stored event is identified by its signed
+ * content (event SID, type, task, reservation and time) besides the delivery token, and an event
+ * older than the inbox retention is refused ({@link EventAge}).
  */
 @Component
 public class TaskRouterEventParser {
@@ -32,9 +34,11 @@ public class TaskRouterEventParser {
       "TaskCompletedReason", "WorkflowSid", "TaskChannelUniqueName");
 
   private final ObjectMapper mapper;
+  private final EventAge age;
 
-  public TaskRouterEventParser(ObjectMapper mapper) {
+  public TaskRouterEventParser(ObjectMapper mapper, EventAge age) {
     this.mapper = mapper;
+    this.age = age;
   }
 
   public Optional<InboxEvent> parse(WebhookRequest request) {
@@ -55,6 +59,7 @@ public class TaskRouterEventParser {
       return Optional.empty(); // not a conversation task (voice, another integration): not ours
     }
     Sids.require(conversationSid, "CH", "TaskAttributes.conversationSid");
+    age.check(EventAge.epoch(request.param("Timestamp"), request.param("TimestampMs")), type);
 
     Map<String, String> params = new LinkedHashMap<>();
     KEPT.forEach(name -> {

@@ -15,15 +15,17 @@ public class WebhookErrorHandler {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookErrorHandler.class);
   private final WebhookMetrics metrics;
+  private final RefusalLog refusals;
 
-  public WebhookErrorHandler(WebhookMetrics metrics) {
+  public WebhookErrorHandler(WebhookMetrics metrics, RefusalLog refusals) {
     this.metrics = metrics;
+    this.refusals = refusals;
   }
 
   @ExceptionHandler(WebhookRejection.class)
   ResponseEntity<Map<String, String>> rejected(WebhookRejection e, HttpServletRequest request) {
     metrics.rejected(request.getRequestURI(), e.status());
-    log.info("Webhook {} refused with {}: {}", request.getRequestURI(), e.status(), e.getMessage());
+    refusals.refused(log, request.getRequestURI(), e.status(), e.getMessage());
     return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON)
         .body(Map.of("error", e.getMessage()));
   }

@@ -3,6 +3,7 @@ package io.flexorchestrator.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flexorchestrator.security.ClientRequestLimit;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,8 @@ import org.springframework.util.unit.DataSize;
  * is refused with 413 before anything is parsed), and parses the form encoding strictly. Twilio
  * sends these webhooks form-encoded; a JSON body (signed through {@code bodySHA256}) is taken as
  * the same parameters in a flat JSON object: strings as they are, other scalars as their text,
- * nested objects and arrays as their JSON text (e.g. {@code TaskAttributes}).
+ * nested objects and arrays as their JSON text (e.g. {@code TaskAttributes}). A body that does not
+ * arrive within {@code orchestrator.security.body-read-timeout} is refused with 408.
  */
 @Component
 public class WebhookRequestReader {
@@ -77,6 +79,9 @@ public class WebhookRequestReader {
         throw new WebhookRejection(413, "payload too large: webhooks are limited to " + maxBytes + " bytes");
       }
       return new String(bytes, StandardCharsets.UTF_8);
+    } catch (ClientRequestLimit.BodyReadTimeoutException slow) {
+      // a slow client held a thread long enough: 408, and Tomcat closes the connection
+      throw new WebhookRejection(408, slow.getMessage());
     } catch (IOException e) {
       throw WebhookRejection.badRequest("request body could not be read");
     }

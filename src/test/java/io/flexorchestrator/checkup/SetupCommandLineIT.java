@@ -36,7 +36,7 @@ class SetupCommandLineIT extends SandboxIT {
         .directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(dir.resolve("setup.log").toFile());
     builder.environment().putAll(
-        ChildApp.realModeAgainstSimulator(port, child, dir, "setup-test-secret"));
+        ChildApp.realModeAgainstSimulator(port, child, dir, "Setup-Test-Secret-1"));
     Process process = builder.start();
     try {
       boolean exited = process.waitFor(300, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.flexorchestrator.FlexOrchestratorApplication;
 import io.flexorchestrator.config.SandboxDefaults;
+import io.flexorchestrator.support.ChildApp;
 import io.flexorchestrator.support.HttpJson;
 import io.flexorchestrator.support.Sandbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,6 +72,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class TwoNodeClusterIT {
 
   private static final String PUBLIC_URL = "http://lb.test";
+  private static final String OPERATOR = "clusteroperator";
+  private static final String OPERATOR_PASSWORD = "Cluster-Operator-1!";
   private static final int CONVERSATIONS = Integer.getInteger("it.cluster.conversations", 60);
 
   private LoadBalancer lb;
@@ -92,9 +95,7 @@ class TwoNodeClusterIT {
         "--FLEX_WORKSPACE_SID=" + SandboxDefaults.WORKSPACE_SID,
         "--FLEX_WORKFLOW_SID=" + SandboxDefaults.WORKFLOW_SID,
         "--FLEX_CHAT_SERVICE_SID=" + SandboxDefaults.CHAT_SERVICE_SID,
-        "--flex.fallback-workflow-sid=" + SandboxDefaults.FALLBACK_WORKFLOW_SID,
-        "--camunda.bpm.admin-user.id=" + SandboxDefaults.ADMIN_USER,
-        "--camunda.bpm.admin-user.password=" + SandboxDefaults.ADMIN_PASSWORD));
+        "--flex.fallback-workflow-sid=" + SandboxDefaults.FALLBACK_WORKFLOW_SID));
     portB = port(nodeB);
     assertThat(nodeA.getEnvironment().getProperty("orchestrator.sandbox")).isEqualTo("true");
     assertThat(nodeB.getEnvironment().getProperty("orchestrator.sandbox")).isEqualTo("false");
@@ -126,7 +127,12 @@ class TwoNodeClusterIT {
         "--ORCHESTRATOR_PUBLIC_URL=" + PUBLIC_URL,
         // identical behaviour on both nodes (the sandbox defaults the greeting on)
         "--orchestrator.routing.channels.default.greeting=true",
-        "--orchestrator.checkup.enabled=false"));
+        "--orchestrator.checkup.enabled=false",
+        // one operator account and one pseudonym key for both nodes; real mode refuses the
+        // sandbox's (demo/demo, the built-in key), so the sandbox node uses these as well
+        "--camunda.bpm.admin-user.id=" + OPERATOR,
+        "--camunda.bpm.admin-user.password=" + OPERATOR_PASSWORD,
+        "--orchestrator.routing.customer-identity-key=" + ChildApp.CUSTOMER_IDENTITY_KEY));
     args.addAll(extra);
     return new SpringApplicationBuilder(FlexOrchestratorApplication.class).profiles("it")
         .run(args.toArray(String[]::new));

@@ -88,7 +88,7 @@ class MetricsIT extends SandboxIT {
     accepted.put("ReservationSid", "WR" + ch.substring(2));
     accepted.put("WorkerSid", "WK" + ch.substring(2));
     accepted.put("TaskAttributes", "{\"conversationSid\":\"" + ch + "\"}");
-    accepted.put("Timestamp", "1763770000");
+    accepted.put("Timestamp", Long.toString(System.currentTimeMillis() / 1000));
     assertThat(webhooks().post("/webhooks/taskrouter", accepted).statusCode()).isEqualTo(204);
     await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
         "SELECT attempts FROM webhook_inbox WHERE conversation_sid = ?", Integer.class, ch) >= 1);

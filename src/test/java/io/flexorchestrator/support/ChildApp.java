@@ -47,23 +47,28 @@ public class ChildApp {
     return jars[0].toPath().toAbsolutePath();
   }
 
+  /** A customer-identity key real mode accepts (a secret of at least 32 characters). */
+  public static final String CUSTOMER_IDENTITY_KEY = "child-app-test-key-0123456789abcdef0123456789";
+
   /**
    * A child app in real mode (credentials set) whose Twilio is the simulator of the test's own app
-   * on {@code simPort}, with its own H2 file database under {@code dir}.
+   * on {@code simPort}, with its own H2 file database under {@code dir} (a bare file URL: the app
+   * adds what makes it durable). The operator password must pass Camunda's password policy.
    */
   public static Map<String, String> realModeAgainstSimulator(int simPort, String publicUrl, Path dir,
       String operatorPassword) {
-    return Map.of(
-        "TWILIO_ACCOUNT_SID", SandboxDefaults.ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN", SandboxDefaults.AUTH_TOKEN,
-        "TWILIO_API_BASE_URL", "http://localhost:" + simPort + "/sim",
-        "FLEX_WORKSPACE_SID", SandboxDefaults.WORKSPACE_SID,
-        "FLEX_WORKFLOW_SID", SandboxDefaults.WORKFLOW_SID,
-        "FLEX_CHAT_SERVICE_SID", SandboxDefaults.CHAT_SERVICE_SID,
-        "ORCHESTRATOR_PUBLIC_URL", publicUrl,
-        "CAMUNDA_BPM_ADMINUSER_ID", "operator",
-        "CAMUNDA_BPM_ADMINUSER_PASSWORD", operatorPassword,
-        "SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db/orchestrator").toAbsolutePath());
+    return Map.ofEntries(
+        Map.entry("TWILIO_ACCOUNT_SID", SandboxDefaults.ACCOUNT_SID),
+        Map.entry("TWILIO_AUTH_TOKEN", SandboxDefaults.AUTH_TOKEN),
+        Map.entry("TWILIO_API_BASE_URL", "http://localhost:" + simPort + "/sim"),
+        Map.entry("FLEX_WORKSPACE_SID", SandboxDefaults.WORKSPACE_SID),
+        Map.entry("FLEX_WORKFLOW_SID", SandboxDefaults.WORKFLOW_SID),
+        Map.entry("FLEX_CHAT_SERVICE_SID", SandboxDefaults.CHAT_SERVICE_SID),
+        Map.entry("ORCHESTRATOR_PUBLIC_URL", publicUrl),
+        Map.entry("CAMUNDA_BPM_ADMINUSER_ID", "operator"),
+        Map.entry("CAMUNDA_BPM_ADMINUSER_PASSWORD", operatorPassword),
+        Map.entry("ORCHESTRATOR_ROUTING_CUSTOMERIDENTITYKEY", CUSTOMER_IDENTITY_KEY),
+        Map.entry("SPRING_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("db/orchestrator").toAbsolutePath()));
   }
 
   public int port() {
@@ -71,15 +76,7 @@ public class ChildApp {
   }
 
   public void start() throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--server.port=" + port));
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("app.log").toFile()));
-    builder.environment().putAll(env);
-    process = builder.start();
+    process = process();
     HttpJson probe = new HttpJson(port);
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
       if (!process.isAlive()) {
@@ -93,6 +90,32 @@ public class ChildApp {
     });
   }
 
+  private Process process() throws IOException {
+    Files.createDirectories(workDir);
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--server.port=" + port));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("app.log").toFile()));
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  /**
+   * Starts the app expecting it to refuse: waits for it to exit and returns its exit code; its
+   * log is {@link #tail()}.
+   */
+  public int startExpectingRefusal() throws IOException, InterruptedException {
+    process = process();
+    if (!process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new IllegalStateException("the app did not exit: " + tail());
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL: no shutdown hook, no graceful anything. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
@@ -104,10 +127,19 @@ public class ChildApp {
     return process.waitFor();
   }
 
+  /** Everything the app wrote to its log in this work directory. */
+  public String log() {
+    try {
+      return Files.readString(workDir.resolve("app.log"));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
   public String tail() {
     try {
       List<String> lines = Files.readAllLines(workDir.resolve("app.log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     } catch (IOException e) {
       return "(no log)";
     }

@@ -28,11 +28,19 @@ public class CockpitSession {
 
   /** Logs in to Cockpit; returns the login's HTTP status (200 when the account is accepted). */
   public int login(String user, String password) {
-    get("/camunda/app/cockpit/default/");
+    return login(user, password, "cockpit").statusCode();
+  }
+
+  /**
+   * Logs in to one web app ({@code cockpit}, {@code admin}, {@code tasklist}, {@code welcome});
+   * the answer lists the user's {@code authorizedApps} (403 when the user may not use that app).
+   */
+  public HttpResponse<String> login(String user, String password, String app) {
+    get("/camunda/app/" + ("welcome".equals(app) ? "welcome" : app) + "/default/");
     String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
         + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
     HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create(base + "/camunda/api/admin/auth/user/default/login/cockpit"))
+            URI.create(base + "/camunda/api/admin/auth/user/default/login/" + app))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
@@ -41,7 +49,30 @@ public class CockpitSession {
     if (csrf != null) {
       request.header("X-XSRF-TOKEN", csrf);
     }
-    return send(request).statusCode();
+    return send(request);
+  }
+
+  /** A state-changing call of the web apps' API, with the session's CSRF token. */
+  public HttpResponse<String> send(String method, String path, String json) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(30)).header("Accept", "application/json")
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    String csrf = csrfToken();
+    if (csrf != null) {
+      request.header("X-XSRF-TOKEN", csrf);
+    }
+    return send(request);
+  }
+
+  /** The session cookie's value, or null before the first page. */
+  public String sessionId() {
+    return cookies.getCookieStore().getCookies().stream()
+        .filter(c -> c.getName().equals("JSESSIONID")).map(HttpCookie::getValue)
+        .findFirst().orElse(null);
   }
 
   public HttpResponse<String> get(String path) {

@@ -17,18 +17,43 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * Behind a proxy: Twilio calls (and signs) ORCHESTRATOR_PUBLIC_URL, the app listens on
  * localhost. Its own in-memory database, so this context does not share the other ITs' engine.
+ * The public URL is https, so the session cookie is Secure; the management endpoints live on a
+ * port of their own, with the same rules as on the main port.
  */
 @TestPropertySource(properties = {
     "orchestrator.public-url=" + BehindProxyIT.PUBLIC_URL,
     "spring.datasource.url=jdbc:h2:mem:behind-proxy-it;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256",
     "camunda.bpm.process-engine-name=behindProxyIt",
-    "camunda.bpm.webapp.enabled=false"})
+    "camunda.bpm.webapp.enabled=false",
+    "management.server.port=0"})
 class BehindProxyIT extends SandboxIT {
 
   static final String PUBLIC_URL = "https://orchestrator.example.com/flex";
 
   @Autowired HistoryService history;
   @Autowired JdbcTemplate jdbc;
+  @Autowired jakarta.servlet.ServletContext servletContext;
+  @org.springframework.boot.test.web.server.LocalManagementPort int managementPort;
+
+  @Test
+  void behindTlsTheSessionCookieIsSecure() {
+    assertThat(servletContext.getSessionCookieConfig().isSecure()).isTrue();
+    assertThat(servletContext.getSessionCookieConfig().isHttpOnly()).isTrue();
+  }
+
+  @Test
+  void theManagementEndpointsCanLiveOnAPortOfTheirOwn() {
+    assertThat(managementPort).isNotEqualTo(port);
+    assertThat(new io.flexorchestrator.support.HttpJson(port).get("/actuator/health/liveness").status())
+        .as("not on the main port").isEqualTo(404);
+    var management = new io.flexorchestrator.support.HttpJson(managementPort);
+    assertThat(management.get("/actuator/health/liveness").status()).isEqualTo(200);
+    assertThat(management.get("/actuator/health").body()).doesNotContain("\"details\"");
+    assertThat(management.get("/actuator/health/operator").status()).isEqualTo(401);
+    var operator = new io.flexorchestrator.support.HttpJson(managementPort, "demo", "demo");
+    assertThat(operator.get("/actuator/health/operator").status()).isEqualTo(200);
+    assertThat(operator.get("/actuator/env").status()).isEqualTo(403);
+  }
 
   @Test
   void webhooksSignedOverThePublicUrlAreAcceptedAndProcessed() {

@@ -55,12 +55,16 @@ class CrashRecoveryIT extends SandboxIT {
     sandbox.agents("auto");
     int childPort = ChildApp.freePort();
     String child = "http://localhost:" + childPort;
+    // a bare H2 file URL, as a user would write it: the app makes its commits durable itself
     Map<String, String> env = new HashMap<>(
-        ChildApp.realModeAgainstSimulator(port, child, dir, "crash-test-secret"));
-    env.merge("SPRING_DATASOURCE_URL", ";WRITE_DELAY=0", String::concat);
-    ChildApp app = new ChildApp(dir, childPort, env,
-        List.of("--orchestrator.lifecycle.retry-cycle=R10/PT1S", "--orchestrator.checkup.enabled=false",
-            "--orchestrator.routing.channels.default.greeting=true"));
+        ChildApp.realModeAgainstSimulator(port, child, dir, "Crash-Test-Secret-1"));
+    List<String> args = List.of("--orchestrator.lifecycle.retry-cycle=R10/PT1S",
+        "--orchestrator.checkup.enabled=false", "--orchestrator.routing.channels.default.greeting=true");
+    // restarted with a changed operator password (CAMUNDA_BPM_ADMINUSER_PASSWORD rotated)
+    Map<String, String> rotated = new HashMap<>(env);
+    rotated.put("CAMUNDA_BPM_ADMINUSER_PASSWORD", "Crash-Test-Secret-2");
+    ChildApp restarted = new ChildApp(dir, childPort, rotated, args);
+    ChildApp app = new ChildApp(dir, childPort, env, args);
 
     Map<String, String> serviceHooks = serviceWebhooks(Map.of());
     String callback = sim().get("/sim/control/account").json().get("eventCallbackUrl").asText();
@@ -87,9 +91,11 @@ class CrashRecoveryIT extends SandboxIT {
           .until(() -> createdInteractions(sandbox, conversations) >= 10);
       app.kill();
       int before = createdInteractions(sandbox, conversations);
-      app.start();
+      restarted.start();
 
-      HttpJson operator = new HttpJson(childPort, "operator", "crash-test-secret");
+      HttpJson operator = new HttpJson(childPort, "operator", "Crash-Test-Secret-2");
+      assertThat(new HttpJson(childPort, "operator", "Crash-Test-Secret-1").get("/api/inbox").status())
+          .as("the password before the rotation").isEqualTo(401);
       try {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
             conversations.stream().allMatch(ch -> "completed".equals(state(operator, ch))));
@@ -107,7 +113,7 @@ class CrashRecoveryIT extends SandboxIT {
                     + d.path("at").asText()).toList();
         throw new AssertionError("states after restart: " + states + "\nfirst stuck: " + stuck
             + "\npending: " + operator.get("/api/inbox?status=PENDING&limit=5").body()
-            + "\nchild log:\n" + app.tail(), e);
+            + "\nchild log:\n" + restarted.tail(), e);
       }
       assertThat(before).as("the crash came mid-burst").isLessThan(CONVERSATIONS);
       for (String ch : conversations) {
@@ -126,6 +132,7 @@ class CrashRecoveryIT extends SandboxIT {
       // each step on its own: a node left running or webhooks left pointing at it would play
       // a second orchestrator in the tests that follow
       quietly(app::stop);
+      quietly(restarted::stop);
       quietly(() -> serviceWebhooks(serviceHooks));
       quietly(() -> sim().put("/sim/control/account", Map.of("eventCallbackUrl", callback)));
       quietly(this::removeAddress);

@@ -39,7 +39,7 @@ class DeadLetterIT extends SandboxIT {
     accepted.put("ReservationSid", "WR0000000000000000000000000000dead");
     accepted.put("WorkerSid", "WK0000000000000000000000000000dead");
     accepted.put("TaskAttributes", "{\"conversationSid\":\"" + CH + "\"}");
-    accepted.put("Timestamp", "1763770000");
+    accepted.put("Timestamp", Long.toString(System.currentTimeMillis() / 1000));
     assertThat(webhooks().post("/webhooks/taskrouter", accepted).statusCode()).isEqualTo(204);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
