@@ -19,10 +19,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * ({@code Sec-Fetch-Site: cross-site} or same-site, or an {@code Origin} that is neither this
  * app's public URL nor the host the request was sent to: 403), and on {@code /api} a body only as
  * JSON (415: a cross-site form or {@code text/plain} POST needs no CORS preflight, JSON does). A
- * POST without a body (park, unpark, checkup) needs no content type. Runs after authentication,
- * so a request without valid credentials still gets its 401 first.
+ * POST without a body (park, unpark, checkup) needs no content type. The one exception is the
+ * routing what-if, which also takes the DMN file itself as {@code application/xml} or
+ * {@code text/xml}: neither is a type an HTML form can send, so a browser needs a preflight for
+ * them as well. Runs after authentication, so a request without valid credentials still gets its
+ * 401 first.
  */
 public class OperatorRequestGuard extends OncePerRequestFilter {
+
+  static final String WHAT_IF_PATH = "/api/routing/what-if";
 
   private final ObjectMapper mapper;
   private final PublicUrl publicUrl;
@@ -46,7 +51,7 @@ public class OperatorRequestGuard extends OncePerRequestFilter {
       return;
     }
     if (request.getRequestURI().startsWith(request.getContextPath() + "/api/") && hasBody(request)
-        && !isJson(request.getContentType())) {
+        && !isJson(request.getContentType()) && !isXmlForWhatIf(request)) {
       refuse(response, 415, "send application/json");
       return;
     }
@@ -55,6 +60,19 @@ public class OperatorRequestGuard extends OncePerRequestFilter {
 
   static boolean hasBody(HttpServletRequest request) {
     return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+  }
+
+  static boolean isXmlForWhatIf(HttpServletRequest request) {
+    if (!request.getRequestURI().equals(request.getContextPath() + WHAT_IF_PATH)
+        || request.getContentType() == null) {
+      return false;
+    }
+    try {
+      MediaType type = MediaType.parseMediaType(request.getContentType());
+      return MediaType.APPLICATION_XML.includes(type) || MediaType.TEXT_XML.includes(type);
+    } catch (RuntimeException invalid) {
+      return false;
+    }
   }
 
   static boolean isJson(String contentType) {

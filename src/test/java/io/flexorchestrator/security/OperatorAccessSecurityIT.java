@@ -119,6 +119,9 @@ class OperatorAccessSecurityIT extends SandboxIT {
     assertThat(cockpit.send("PUT", "/camunda/api/engine/engine/default/process-definition/" + definitionId
         + "/suspended", "{\"suspended\":true,\"includeProcessInstances\":false}").statusCode())
         .as("suspending a definition").isEqualTo(403);
+    assertThat(cockpit.send("POST", "/camunda/api/cockpit/plugin/flex-routing-what-if/default/what-if",
+        "{\"dmnXml\":\"<definitions/>\"}").statusCode()).as("the routing what-if page is for operators")
+        .isEqualTo(403);
     assertThat(new CockpitSession(port).login(viewer, "Viewer-Pass-1", "admin").statusCode()).isEqualTo(403);
     assertThat(new HttpJson(port, viewer, "Viewer-Pass-1").get("/api/inbox").status()).isEqualTo(403);
   }
